@@ -186,7 +186,9 @@ def first_png(nb: nbformat.NotebookNode) -> bytes | None:
     return None
 
 
-def key_figure(nb: nbformat.NotebookNode, number: str, figures_dir: Path) -> tuple[bytes | None, str]:
+def key_figure(
+    nb: nbformat.NotebookNode, number: str, figures_dir: Path
+) -> tuple[bytes | None, str]:
     """The thumbnail: the notebook's first output PNG, else the first ``figures/NN_*.png``."""
     png = first_png(nb)
     if png is not None:
@@ -327,7 +329,7 @@ def render_index(entries: list[NotebookEntry], variants: tuple[str, ...]) -> str
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
         f"<title>{COLLECTION_TITLE}</title>\n<style>{INDEX_CSS}</style>\n</head>\n<body>\n"
         f"<h1>{COLLECTION_TITLE}</h1>\n"
-        '<p class="lead">What England\'s directors of children\'s services write in public: '
+        "<p class=\"lead\">What England's directors of children's services write in public: "
         "the ADCS blog, CYP Now columns and commentary, read as a series of research "
         "notebooks. Each page opens offline in any browser; the reader version hides the "
         "Python code.</p>\n"

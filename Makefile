@@ -1,0 +1,67 @@
+# DCS Voices: the two commands a newcomer needs are
+#   make all    segment the raw corpus, execute every notebook in order, render the report
+#   make test   lint, unit tests, and nbval over every notebook
+# Both create (or reuse) the virtual environment in $(VENV) and install the pinned
+# requirements first. VENV=/path/to/venv reuses another environment (the refresh test does).
+
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-requirements
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+export PYTHONHASHSEED := 0
+
+.PHONY: all install corpus notebooks report test lint unit nbval browser bench clean help
+
+help:
+	@echo "make all     segment corpus/raw, execute notebooks 01-06 in order, render build/report"
+	@echo "make test    ruff, unit tests and nbval over every notebook (installs what it needs)"
+	@echo "make corpus  rebuild corpus/segmented/ from corpus/raw/ only"
+	@echo "make bench   run the benchmark in bench/ (prints a table)"
+
+all: corpus notebooks report
+
+$(STAMP): requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+corpus: $(STAMP)
+	$(PY) -m helpers.segment
+
+notebooks: $(STAMP)
+	@for nb in $(NOTEBOOKS); do \
+		echo "Executing $$nb"; \
+		$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
+			--ExecutePreprocessor.record_timing=False --log-level=WARN "$$nb" || exit 1; \
+	done
+
+report: $(STAMP)
+	$(PY) scripts/render_report.py
+
+browser:
+	@bash scripts/install_browser.sh
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check helpers tests bench scripts
+
+test: $(STAMP) browser lint
+	$(VENV)/bin/pytest $(NBVAL_FLAGS) tests $(NOTEBOOKS)
+
+unit: $(STAMP)
+	$(VENV)/bin/pytest tests
+
+nbval: $(STAMP)
+	$(VENV)/bin/pytest $(NBVAL_FLAGS) $(NOTEBOOKS)
+
+bench: $(STAMP)
+	$(PY) bench/run_bench.py
+
+clean:
+	rm -rf build bench/out corpus/synthetic

@@ -1,0 +1,176 @@
+"""Tests for helpers.keyness: G2, log ratio, dispersion filter, zero counts, bigrams."""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from helpers.keyness import (  # noqa: E402
+    KEYNESS_COLUMNS,
+    adjacent_pairs,
+    bigram_table,
+    keyness_table,
+    log_likelihood,
+    log_ratio,
+    term_counts,
+)
+
+# --- G2 -----------------------------------------------------------------------------------
+
+
+def test_g2_hand_computed_2x2() -> None:
+    # a=10 of c=1000 tokens vs b=5 of d=2000 tokens.
+    # E1 = 1000 * 15 / 3000 = 5, E2 = 2000 * 15 / 3000 = 10
+    # G2 = 2 * (10 ln(10/5) + 5 ln(5/10)) = 2 * 5 ln 2 = 6.931...
+    assert log_likelihood(10, 5, 1000, 2000) == pytest.approx(10 * math.log(2))
+    assert log_likelihood(10, 5, 1000, 2000) == pytest.approx(6.931472, abs=1e-6)
+
+
+def test_g2_second_hand_example() -> None:
+    # a=30 of 600, b=20 of 1400: E1 = 600*50/2000 = 15, E2 = 35
+    # G2 = 2 * (30 ln 2 + 20 ln(20/35))
+    expected = 2 * (30 * math.log(2) + 20 * math.log(20 / 35))
+    assert log_likelihood(30, 20, 600, 1400) == pytest.approx(expected)
+    assert expected == pytest.approx(19.2042, abs=1e-4)
+
+
+def test_g2_is_zero_when_proportions_equal_and_symmetric() -> None:
+    assert log_likelihood(5, 10, 100, 200) == pytest.approx(0.0)
+    assert log_likelihood(7, 3, 500, 900) == pytest.approx(log_likelihood(3, 7, 900, 500))
+
+
+def test_g2_zero_count_is_finite() -> None:
+    # a=0: only the b term contributes. E2 = 100 * 10 / 200 = 5 -> G2 = 2 * 10 ln 2
+    assert log_likelihood(0, 10, 100, 100) == pytest.approx(20 * math.log(2))
+    assert log_likelihood(0, 0, 100, 100) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "c", "d"),
+    [(-1, 2, 10, 10), (1, 2, 0, 10), (11, 2, 10, 10), (1, 20, 10, 10)],
+)
+def test_g2_rejects_bad_counts(a: int, b: int, c: int, d: int) -> None:
+    with pytest.raises(ValueError):
+        log_likelihood(a, b, c, d)
+
+
+# --- log ratio ----------------------------------------------------------------------------
+
+
+def test_log_ratio_sign_and_size() -> None:
+    # (10/1000) / (5/2000) = 4 -> log2 = 2
+    assert log_ratio(10, 5, 1000, 2000) == pytest.approx(2.0)
+    assert log_ratio(5, 10, 2000, 1000) == pytest.approx(-2.0)
+    assert log_ratio(3, 3, 100, 100) == pytest.approx(0.0)
+
+
+def test_log_ratio_zero_adjustment() -> None:
+    # b=0 replaced by 0.5: (4/100) / (0.5/100) = 8 -> 3
+    assert log_ratio(4, 0, 100, 100) == pytest.approx(3.0)
+    assert log_ratio(0, 10, 100, 100) == pytest.approx(math.log2(0.05))
+    with pytest.raises(ValueError):
+        log_ratio(1, 1, 100, 100, zero=0)
+
+
+# --- counts and keyness table -------------------------------------------------------------
+
+
+def test_term_counts_frequency_and_document_frequency() -> None:
+    freq, docs = term_counts([["a", "a", "b"], ["a"], []])
+    assert freq == {"a": 3, "b": 1}
+    assert docs == {"a": 2, "b": 1}
+
+
+def test_term_counts_rejects_untokenised_text() -> None:
+    with pytest.raises(TypeError, match="tokenise"):
+        term_counts(["not tokenised"])
+
+
+TARGET = [
+    ["care", "care", "budget"],
+    ["care", "budget"],
+    ["care", "ofsted"],
+    ["care", "burst", "burst", "burst", "burst", "burst"],
+]
+REFERENCE = [
+    ["school", "school", "budget"],
+    ["school", "care"],
+    ["school", "budget"],
+    ["school", "budget"],
+]
+
+
+def test_keyness_table_values_match_the_formulas() -> None:
+    table = keyness_table(TARGET, REFERENCE, min_docs=1).set_index("word")
+    assert list(table.reset_index().columns) == KEYNESS_COLUMNS
+    size_t, size_r = 13, 9
+    care = table.loc["care"]
+    assert (care["freq_target"], care["freq_reference"]) == (5, 1)
+    assert (care["docs_target"], care["docs_reference"]) == (4, 1)
+    assert care["key_for"] == "target"
+    assert care["g2"] == pytest.approx(log_likelihood(5, 1, size_t, size_r))
+    assert care["log_ratio"] == pytest.approx(math.log2((5 / 13) / (1 / 9)))
+    assert care["per_10k_target"] == pytest.approx(10_000 * 5 / 13)
+    school = table.loc["school"]
+    assert school["key_for"] == "reference"
+    assert school["freq_target"] == 0
+    assert school["log_ratio"] == pytest.approx(math.log2((0.5 / 13) / (5 / 9)))
+    assert school["log_ratio"] < 0
+    assert 0 < school["p_value"] < 0.05
+
+
+def test_keyness_dispersion_filter_uses_the_group_the_word_is_key_for() -> None:
+    table = keyness_table(TARGET, REFERENCE, min_docs=2)
+    words = set(table["word"])
+    # "burst": 5 occurrences but one post -> dropped despite a high frequency
+    assert "burst" not in words
+    # "ofsted": one post -> dropped; "care" (4 posts) and "school" (4 reference posts) kept
+    assert "ofsted" not in words
+    assert {"care", "school"} <= words
+    # "budget" is key for the reference group (3/9 vs 2/13) and in 3 reference posts
+    budget = table.set_index("word").loc["budget"]
+    assert budget["key_for"] == "reference"
+    assert "budget" not in set(keyness_table(TARGET, REFERENCE, min_docs=4)["word"])
+
+
+def test_keyness_sorted_by_g2_and_deterministic() -> None:
+    table = keyness_table(TARGET, REFERENCE, min_docs=1)
+    assert list(table["g2"]) == sorted(table["g2"], reverse=True)
+    assert table.equals(keyness_table(TARGET, REFERENCE, min_docs=1))
+
+
+def test_keyness_rejects_empty_group_and_bad_min_docs() -> None:
+    with pytest.raises(ValueError, match="reference group has no tokens"):
+        keyness_table(TARGET, [[]])
+    with pytest.raises(ValueError, match="min_docs"):
+        keyness_table(TARGET, REFERENCE, min_docs=0)
+
+
+# --- bigrams ------------------------------------------------------------------------------
+
+
+def test_adjacent_pairs_skip_stopwords() -> None:
+    doc = ["the", "local", "authority", "and", "social", "care"]
+    assert adjacent_pairs(doc, {"the", "and"}) == [("local", "authority"), ("social", "care")]
+
+
+def test_bigram_table_counts_spread_and_pmi() -> None:
+    docs = [["social", "care", "is", "social"], ["social", "care"], ["care", "home"]]
+    table = bigram_table(docs, stopwords={"is"}, min_freq=2, min_docs=2)
+    assert list(table["bigram"]) == ["social care"]
+    row = table.iloc[0]
+    assert (row["freq"], row["docs"]) == (2, 2)
+    # 8 tokens: social 3, care 3; 5 adjacent pairs (3 + 1 + 1)
+    expected = math.log2((2 / 5) / ((3 / 8) * (3 / 8)))
+    assert row["pmi"] == pytest.approx(expected)
+
+
+def test_bigram_table_min_docs_filter() -> None:
+    docs = [["child", "protection", "child", "protection"], ["other", "words"]]
+    assert bigram_table(docs, min_freq=2, min_docs=2).empty
+    assert list(bigram_table(docs, min_freq=2, min_docs=1)["bigram"]) == ["child protection"]
