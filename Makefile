@@ -13,13 +13,14 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 export PYTHONHASHSEED := 0
 
-.PHONY: all install corpus notebooks report test lint unit nbval browser bench clean help
+.PHONY: all install corpus notebooks report test lint unit nbval browser bench lab clean help
 
 help:
 	@echo "make all     segment corpus/raw, execute notebooks 01-06 in order, render build/report"
 	@echo "make test    ruff, unit tests and nbval over every notebook (installs what it needs)"
 	@echo "make corpus  rebuild corpus/segmented/ from corpus/raw/ only"
 	@echo "make bench   run the benchmark in bench/ (prints a table)"
+	@echo "make lab     open the notebooks in JupyterLab"
 
 all: corpus notebooks report
 
@@ -59,6 +60,9 @@ unit: $(STAMP)
 
 nbval: $(STAMP)
 	$(VENV)/bin/pytest $(NBVAL_FLAGS) $(NOTEBOOKS)
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab notebooks/
 
 bench: $(STAMP)
 	$(PY) bench/run_bench.py

@@ -13,8 +13,12 @@ paragraphs separated by blank lines, then the "Tags assigned to this article:"
 ``corpus/synthetic/<scale>x/raw/`` (git-ignored), so that
 ``helpers.segment.segment_corpus(raw_dir)`` reads them without any change.
 A description (seed, counts, source checksum) goes to
-``corpus/synthetic/<scale>x/synthetic.json``, outside ``raw/`` so segmentation
-does not flag it as a stray file.
+``corpus/synthetic/<scale>x/synthetic.json`` and the posts as the generator
+made them (doc_id as segmentation will name them, title, text) to
+``corpus/synthetic/<scale>x/posts_expected.csv``, both outside ``raw/`` so
+segmentation does not flag them as stray files. The expected posts are what
+segmentation should recover (the unit tests check this on a small corpus) and
+the scale benchmark's input to text preparation when segmentation is too slow.
 
 Everything is deterministic: the same seed and the same real corpus give
 byte-identical files. Resampling keeps the vocabulary of the real corpus: the
@@ -133,6 +137,23 @@ def render_listing(posts: Sequence[SyntheticPost], real: RealCorpus) -> str:
     return "\n".join(lines) + "\n"
 
 
+def expected_posts(posts: Sequence[SyntheticPost], real: RealCorpus) -> pd.DataFrame:
+    """The posts as segmentation should find them: doc_id, title, n_paragraphs, text."""
+    rows = []
+    for number, post in enumerate(posts):
+        file_no, position = divmod(number, POSTS_PER_FILE)
+        rows.append(
+            {
+                "doc_id": f"syn_{file_no:05d}-p{position:03d}",
+                "title": post.title,
+                "duplicate_of": None,
+                "n_paragraphs": len(post.paragraph_ids),
+                "text": "\n\n".join(real.paragraphs[i] for i in post.paragraph_ids),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def scale_dir(scale: int, base: Path = SYNTHETIC_DIR) -> Path:
     """Folder of the synthetic corpus at ``scale`` (``<base>/<scale>x``)."""
     return base / f"{scale}x"
@@ -143,7 +164,6 @@ def write_synthetic(
     scale: int,
     seed: int = DEFAULT_SEED,
     base: Path = SYNTHETIC_DIR,
-    posts_per_file: int = POSTS_PER_FILE,
 ) -> dict[str, object]:
     """Write the ``scale``-times corpus into ``<base>/<scale>x/raw/``; return its description.
 
@@ -160,10 +180,13 @@ def write_synthetic(
         shutil.rmtree(raw)
     raw.mkdir(parents=True)
     n_files = 0
-    for start in range(0, n_posts, posts_per_file):
-        text = render_listing(posts[start : start + posts_per_file], real)
+    for start in range(0, n_posts, POSTS_PER_FILE):
+        text = render_listing(posts[start : start + POSTS_PER_FILE], real)
         (raw / f"syn_{n_files:05d}.txt").write_text(text, encoding="utf-8", newline="\n")
         n_files += 1
+    expected_posts(posts, real).to_csv(
+        out / "posts_expected.csv", index=False, encoding="utf-8", lineterminator="\n"
+    )
     info: dict[str, object] = {
         "scale": scale,
         "seed": seed,
@@ -185,7 +208,7 @@ def ensure_synthetic(
     """Return ``<base>/<scale>x/raw``, (re)generating it unless it matches seed and source."""
     real = load_real_corpus()
     info_path = scale_dir(scale, base) / "synthetic.json"
-    if not force and info_path.exists():
+    if not force and info_path.exists() and (info_path.parent / "posts_expected.csv").exists():
         info = json.loads(info_path.read_text(encoding="utf-8"))
         if info.get("seed") == seed and info.get("source_sha256") == real.checksum:
             return scale_dir(scale, base) / "raw"

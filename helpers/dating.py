@@ -25,7 +25,9 @@ The estimator combines three kinds of evidence, strongest first:
      a post may name the current or next year).
 
    All of a post's anchors are intersected; the point is the weekday date if
-   any, else the point of the narrowest event window.
+   any, else the point of the narrowest event window. Only bylines, weekday
+   dates and windows of at most 45 days give a point ("anchored" posts); wider
+   windows and lower bounds only narrow the interval.
 3. **Listing order**: a file holding several posts (the ADCS blog listing,
    newest first) is treated as ordered, so ``date[i] >= date[j]`` when ``i``
    is listed before ``j``. Each post's interval is narrowed to
@@ -33,9 +35,15 @@ The estimator combines three kinds of evidence, strongest first:
    listed before it]`` (including its own). Anchors that make this impossible
    are *flagged* (greedily, the post involved in most contradictions first),
    are not used, and are reported in the ``date_basis`` and in
-   ``result.attrs["flagged"]``. Posts without an anchor get a point estimate by
-   linear interpolation in listing position between the nearest anchored posts
-   before and after them (precision ``estimated``).
+   ``result.attrs["flagged"]``. Year-ambiguous evidence is resolved against
+   these bounds (the one candidate year that fits). Anchored points are made
+   non-increasing (pool-adjacent-violators); posts without an anchor get a point
+   by linear interpolation in listing position between the nearest anchored
+   posts before and after them (precision ``estimated``). Points are clipped into
+   the interval, so ``date_low <= date <= date_high`` always.
+
+A single-post file with evidence gets its own interval and point (the event's
+point, else the midpoint; a one-sided bound is closed by the study window).
 
 Posts with no evidence at all get the study window 2016-01-01..2024-12-31
 (precision ``estimated``). Precision of anchored posts: ``day`` for bylines and
@@ -43,7 +51,8 @@ weekday dates; otherwise ``month`` if the final interval spans at most 45 days,
 ``year`` if it lies within one calendar year, else ``estimated``.
 
 The estimator is pure and deterministic: it reads nothing but its arguments
-(``load_events`` reads the CSV).
+(``estimate_dates(posts)`` without ``events`` calls ``load_events()``, which
+reads the CSV), and takes about 0.05 s on the 104-post corpus.
 """
 
 from __future__ import annotations
@@ -69,7 +78,14 @@ EVENT_COLUMNS: list[str] = [
     "description",
     "justification",
 ]
-POST_COLUMNS: list[str] = ["doc_id", "source_file", "position_in_file", "title", "text", "byline_date"]
+POST_COLUMNS: list[str] = [
+    "doc_id",
+    "source_file",
+    "position_in_file",
+    "title",
+    "text",
+    "byline_date",
+]
 RESULT_COLUMNS: list[str] = ["date", "date_precision", "date_low", "date_high", "date_basis"]
 
 #: Study window used when a post offers no evidence at all.
@@ -91,12 +107,12 @@ _WEEKDAY_RE = "|".join(calendar.day_name)
 WEEKDAY_DATE_RE = re.compile(
     rf"\b(?P<weekday>{_WEEKDAY_RE}),?\s+\(?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{_MONTH_RE})\b"
 )
-MONTH_YEAR_RE = re.compile(
-    rf"\b(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+)?(?P<month>{_MONTH_RE}),?\s+"
-    rf"(?P<year>(?:19|20)\d\d)\b(?![/–-]\d)"
+YEAR_TOKEN_RE = re.compile(r"\b(?P<year>(?:19|20)\d\d)\b(?![/–-]\d)")
+MONTH_BEFORE_YEAR_RE = re.compile(
+    rf"(?:\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+)?\b(?P<month>{_MONTH_RE}),?\s+$"
 )
+PAST_WORD_BEFORE_YEAR_RE = re.compile(r"\b(?:in|since|during|of)\s+$", re.I)
 PREVIOUS_WORD_RE = re.compile(r"(\w+)\W*$")
-YEAR_RE = re.compile(r"\b(?P<prev>in|since|during|of)\s+(?P<year>(?:19|20)\d\d)\b(?![/–-]\d)", re.I)
 ANY_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 FUTURE_WORDS = {"by", "until", "till", "before"}
 UPCOMING_RE = re.compile(r"Upcoming Event.{0,80}", re.I | re.S)
@@ -167,9 +183,12 @@ def _parse_event_date(value: str, year: int | None) -> date | None:
 
 
 def _snippet(text: str, match: re.Match[str], width: int = 90) -> str:
-    """The matched phrase, shortened and on one line, for the date_basis."""
+    """The matched phrase on one line; long matches keep their start and end."""
     phrase = " ".join(match.group(0).split())
-    return phrase if len(phrase) <= width else phrase[: width - 3] + "..."
+    if len(phrase) <= width:
+        return phrase
+    half = (width - 5) // 2
+    return phrase[:half].rstrip() + " ... " + phrase[-half:].lstrip()
 
 
 def _mask_upcoming(text: str) -> str:
@@ -221,7 +240,9 @@ def _weekday_evidence(text: str) -> Evidence:
 
     mentioned = sorted(set(consistent) & _years_mentioned(text))
     if len(mentioned) == 1:
-        return Evidence(anchors=[anchor_for(mentioned[0], f"year {mentioned[0]} named in the post")])
+        return Evidence(
+            anchors=[anchor_for(mentioned[0], f"year {mentioned[0]} named in the post")]
+        )
     options = [anchor_for(y, f"weekday fits {y}") for y in consistent]
     return Evidence(candidates=[Candidates(options, f"text: {phrases}")]) if options else Evidence()
 
@@ -230,14 +251,11 @@ def _weekday_evidence(text: str) -> Evidence:
 class _CompiledEvent:
     row: tuple
     regex: re.Pattern[str]
-    literal: str  # lower-case text every match must contain ('' = no prefilter)
+    literals: tuple[str, ...]  # a match contains one of these (lower case); () = no prefilter
 
 
-def _required_literal(pattern: str) -> str:
-    """Longest plain run of letters/spaces at top level of a pattern (a cheap prefilter).
-
-    Returns '' when the pattern has a top-level alternation, so it has no required text.
-    """
+def _longest_literal(pattern: str) -> str:
+    """Longest plain run of letters, digits and spaces outside groups, classes and escapes."""
     depth, runs, current, i = 0, [], "", 0
     while i < len(pattern):
         char = pattern[i]
@@ -245,27 +263,53 @@ def _required_literal(pattern: str) -> str:
             runs.append(current)
             current, i = "", i + 2
             continue
+        if char == "{" and depth == 0:  # a {m,n} quantifier: the previous character is optional
+            runs.append(current[:-1])
+            current, i = "", pattern.index("}", i) + 1
+            continue
         if char in "([":
             depth += 1
         elif char in ")]":
             depth -= 1
-        if depth == 0 and char == "|":
-            return ""
-        if depth == 0 and (char.isalnum() or char == " ") and char not in "([)]":
+        elif depth == 0 and (char.isalnum() or char == " "):
             current += char
-        else:
-            if char in "?*{" and current:
-                current = current[:-1]  # the quantified character is optional
-            runs.append(current)
-            current = ""
+            i += 1
+            continue
+        runs.append(current[:-1] if char in "?*" else current)
+        current = ""
         i += 1
     runs.append(current)
     return max(runs, key=len).strip().lower()
 
 
+def _required_literals(pattern: str) -> tuple[str, ...]:
+    """Lower-case texts of which a match must contain at least one ('()' = no prefilter).
+
+    The pattern is split at top-level '|'; each alternative contributes its
+    longest literal run. If any alternative has none, there is no prefilter.
+    """
+    alternatives, depth, start = [], 0, 0
+    for i, char in enumerate(pattern):
+        escaped = i > 0 and pattern[i - 1] == "\\"
+        if escaped:
+            continue
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            alternatives.append(pattern[start:i])
+            start = i + 1
+    alternatives.append(pattern[start:])
+    literals = tuple(_longest_literal(alternative) for alternative in alternatives)
+    return literals if all(len(lit) >= 3 for lit in literals) else ()
+
+
 def _compile_events(events: pd.DataFrame) -> list[_CompiledEvent]:
     return [
-        _CompiledEvent(row, re.compile(row.pattern, flags=re.I | re.S), _required_literal(row.pattern))
+        _CompiledEvent(
+            row, re.compile(row.pattern, flags=re.I | re.S), _required_literals(row.pattern)
+        )
         for row in events.itertuples(index=False)
     ]
 
@@ -274,7 +318,7 @@ def _event_evidence(text: str, lowered: str, events: list[_CompiledEvent]) -> Ev
     """Matches of the dated-events table in the text."""
     evidence = Evidence()
     for event in events:
-        if event.literal and event.literal not in lowered:
+        if event.literals and not any(lit in lowered for lit in event.literals):
             continue
         match = event.regex.search(text)
         if match is None:
@@ -295,7 +339,10 @@ def _event_evidence(text: str, lowered: str, events: list[_CompiledEvent]) -> Ev
             evidence.candidates.append(Candidates(options, label))
             continue
         year = match.groupdict().get("year")
-        values = [getattr(row, c).replace("{year}", year or "") for c in ("date_low", "date_high", "point")]
+        values = [
+            getattr(row, c).replace("{year}", year or "")
+            for c in ("date_low", "date_high", "point")
+        ]
         low, high, point = (_parse_event_date(v, None) for v in values)
         kind = "event" if high is not None else "bound"
         evidence.anchors.append(Anchor(low, high, point, label, kind))
@@ -303,35 +350,39 @@ def _event_evidence(text: str, lowered: str, events: list[_CompiledEvent]) -> Ev
 
 
 def _bound_evidence(text: str) -> list[Anchor]:
-    """Lower bounds from named months ('in October 2017') and past-tense years ('since 2010')."""
-    bounds: list[Anchor] = []
-    best: tuple[date, str] | None = None
-    for match in MONTH_YEAR_RE.finditer(text):
-        previous = PREVIOUS_WORD_RE.search(text, max(0, match.start() - 20), match.start())
-        if previous and previous.group(1).lower() in FUTURE_WORDS:
-            continue
-        month, year = _MONTHS[match.group("month").lower()], int(match.group("year"))
-        day = int(match.group("day")) if match.group("day") else 1
-        if day > calendar.monthrange(year, month)[1]:
-            continue
-        candidate = date(year, month, day)
-        if best is None or candidate > best[0]:
-            phrase = " ".join(match.group(0).split())
-            best = (candidate, f"text names '{phrase}' (lower bound {candidate.isoformat()})")
-    if best is not None:
-        bounds.append(Anchor(best[0], None, None, best[1], "bound"))
-    years = [int(m.group("year")) for m in YEAR_RE.finditer(text)]
-    if years:
-        top = max(years)
-        bounds.append(
-            Anchor(
-                date(top - 1, 1, 1),
-                None,
-                None,
-                f"text names {top} (lower bound 1 January {top - 1}, one year of slack)",
-                "bound",
+    """Lower bounds from named months ('in October 2017') and past-tense years ('since 2010').
+
+    A month-year phrase preceded by by/until/till/before is skipped (a future
+    deadline); financial years such as 2019/20 are never used.
+    """
+    best_month: tuple[date, str] | None = None
+    top_year: int | None = None
+    for token in YEAR_TOKEN_RE.finditer(text):
+        year, start = int(token.group("year")), token.start()
+        window_start = max(0, start - 30)
+        month_match = MONTH_BEFORE_YEAR_RE.search(text, window_start, start)
+        if month_match is not None:
+            previous = PREVIOUS_WORD_RE.search(
+                text, max(0, month_match.start() - 20), month_match.start()
             )
-        )
+            if previous and previous.group(1).lower() in FUTURE_WORDS:
+                continue
+            month = _MONTHS[month_match.group("month").lower()]
+            day = int(month_match.group("day")) if month_match.group("day") else 1
+            if day > calendar.monthrange(year, month)[1]:
+                continue
+            candidate = date(year, month, day)
+            if best_month is None or candidate > best_month[0]:
+                phrase = " ".join(text[month_match.start() : token.end()].split())
+                best_month = (candidate, f"text names '{phrase}' (lower bound {candidate})")
+        elif PAST_WORD_BEFORE_YEAR_RE.search(text, window_start, start):
+            top_year = year if top_year is None else max(top_year, year)
+    bounds: list[Anchor] = []
+    if best_month is not None:
+        bounds.append(Anchor(best_month[0], None, None, best_month[1], "bound"))
+    if top_year is not None:
+        label = f"text names {top_year} (lower bound 1 January {top_year - 1}, one year of slack)"
+        bounds.append(Anchor(date(top_year - 1, 1, 1), None, None, label, "bound"))
     return bounds
 
 
@@ -361,7 +412,9 @@ def _combine(anchors: list[Anchor]) -> tuple[date | None, date | None, date | No
     for kind in ("byline", "weekday", "event"):
         pointed = [a for a in anchors if a.kind == kind and a.point is not None]
         if pointed:
-            narrowest = min(pointed, key=lambda a: ((a.high or date.max) - (a.low or date.min)).days)
+            narrowest = min(
+                pointed, key=lambda a: ((a.high or date.max) - (a.low or date.min)).days
+            )
             point = max(a.point for a in pointed) if kind == "weekday" else narrowest.point
             break
     best = next((k for k in ("byline", "weekday", "event", "bound") if k in kinds), "none")
@@ -372,7 +425,11 @@ def _combine(anchors: list[Anchor]) -> tuple[date | None, date | None, date | No
 def _propagate(
     lows: list[date | None], highs: list[date | None]
 ) -> tuple[list[date | None], list[date | None]]:
-    """Monotone bounds for a newest-first listing: low from later-listed, high from earlier-listed."""
+    """Monotone bounds for a newest-first listing.
+
+    A post's low is the largest low of the posts listed after it (older) and its
+    high the smallest high of the posts listed before it (newer), own included.
+    """
     n = len(lows)
     out_low: list[date | None] = [None] * n
     out_high: list[date | None] = [None] * n
@@ -389,12 +446,28 @@ def _propagate(
     return out_low, out_high
 
 
-def _find_conflicts(lows: list[date | None], highs: list[date | None], ordered: bool) -> list[int]:
-    """Indices whose own evidence must be dropped so every interval is non-empty and ordered."""
+def _find_conflicts(
+    lows: list[date | None], highs: list[date | None], ordered: bool, kinds: list[str] | None = None
+) -> list[int]:
+    """Indices whose own evidence must be dropped so every interval is non-empty and ordered.
+
+    Greedy: repeatedly drop the post involved in most contradictions (a post whose
+    own evidence is self-contradictory counts as involved in all); ties go to the
+    weaker evidence (bound < event < weekday < byline), then the wider interval,
+    then the later-listed post.
+    """
     lows, highs = list(lows), list(highs)
+    kinds = kinds or ["event"] * len(lows)
+    strength = {"bound": 0, "none": 0, "event": 1, "weekday": 2, "byline": 3}
     dropped: list[int] = []
     n = len(lows)
-    while True:
+
+    def width(k: int) -> int:
+        if lows[k] is None or highs[k] is None:
+            return 10**6
+        return (highs[k] - lows[k]).days
+
+    while n:
         counts = [0] * n
         for i in range(n):
             if lows[i] is not None and highs[i] is not None and lows[i] > highs[i]:
@@ -407,14 +480,17 @@ def _find_conflicts(lows: list[date | None], highs: list[date | None], ordered: 
                     if lows[j] is not None and lows[j] > highs[i]:
                         counts[i] += 1
                         counts[j] += 1
-        worst = max(range(n), key=lambda k: (counts[k], -k)) if n else 0
-        if not n or counts[worst] == 0:
-            return dropped
+        worst = max(range(n), key=lambda k: (counts[k], -strength[kinds[k]], width(k), k))
+        if counts[worst] == 0:
+            break
         dropped.append(worst)
         lows[worst] = highs[worst] = None
+    return dropped
 
 
-def _interpolate(position: int, before: tuple[int, date] | None, after: tuple[int, date] | None) -> date | None:
+def _interpolate(
+    position: int, before: tuple[int, date] | None, after: tuple[int, date] | None
+) -> date | None:
     """Linear interpolation in listing position between two anchored posts."""
     if before and after:
         (p0, d0), (p1, d1) = before, after
@@ -461,7 +537,8 @@ def _resolve_candidates(
                 fits = [
                     o
                     for o in cand.options
-                    if (lo is None or o.high is None or o.high >= lo) and (hi is None or o.low <= hi)
+                    if (lo is None or o.high is None or o.high >= lo)
+                    and (hi is None or o.low <= hi)
                 ]
                 chosen, note = None, ""
                 if len(fits) == 1 and (lo is not None or hi is not None):
@@ -490,7 +567,7 @@ def _usable_bounds(anchors: list[list[Anchor]], ordered: bool) -> tuple[list, li
     combined = [_combine(a) for a in anchors]
     lows = [c[0] for c in combined]
     highs = [c[1] for c in combined]
-    drop = set(_find_conflicts(lows, highs, ordered))
+    drop = set(_find_conflicts(lows, highs, ordered, [c[3] for c in combined]))
     return (
         [None if i in drop else v for i, v in enumerate(lows)],
         [None if i in drop else v for i, v in enumerate(highs)],
@@ -521,7 +598,9 @@ def _is_strong(kind: str, low: date | None, high: date | None) -> bool:
     return low is not None and high is not None and (high - low).days <= MONTH_PRECISION_DAYS
 
 
-def _estimate_group(group: list[tuple[str, Evidence]], ordered: bool) -> tuple[list[dict], list[dict]]:
+def _estimate_group(
+    group: list[tuple[str, Evidence]], ordered: bool
+) -> tuple[list[dict], list[dict]]:
     """Estimate dates for the posts of one source file (listed newest first if ordered)."""
     n = len(group)
     anchors = [list(ev.anchors) for _, ev in group]
@@ -531,7 +610,7 @@ def _estimate_group(group: list[tuple[str, Evidence]], ordered: bool) -> tuple[l
     combined = [_combine(a) for a in anchors]
     lows = [c[0] for c in combined]
     highs = [c[1] for c in combined]
-    drop = set(_find_conflicts(lows, highs, ordered))
+    drop = set(_find_conflicts(lows, highs, ordered, [c[3] for c in combined]))
     flagged_rows = [
         {
             "doc_id": group[i][0],
@@ -544,8 +623,13 @@ def _estimate_group(group: list[tuple[str, Evidence]], ordered: bool) -> tuple[l
     lows = [None if i in drop else v for i, v in enumerate(lows)]
     highs = [None if i in drop else v for i, v in enumerate(highs)]
     plow, phigh = _propagate(lows, highs) if ordered else (lows, highs)
-    final_low = [plow[i] if plow[i] is not None else min(DEFAULT_LOW, phigh[i] or DEFAULT_LOW) for i in range(n)]
-    final_high = [phigh[i] if phigh[i] is not None else max(DEFAULT_HIGH, final_low[i]) for i in range(n)]
+    final_low = [
+        plow[i] if plow[i] is not None else min(DEFAULT_LOW, phigh[i] or DEFAULT_LOW)
+        for i in range(n)
+    ]
+    final_high = [
+        phigh[i] if phigh[i] is not None else max(DEFAULT_HIGH, final_low[i]) for i in range(n)
+    ]
 
     strong = [i not in drop and _is_strong(combined[i][3], lows[i], highs[i]) for i in range(n)]
     anchored = [
@@ -563,7 +647,9 @@ def _estimate_group(group: list[tuple[str, Evidence]], ordered: bool) -> tuple[l
         own_labels = [
             label
             for a, label in zip(
-                sorted(anchors[i], key=lambda a: _KIND_ORDER.index(a.kind)), combined[i][4], strict=True
+                sorted(anchors[i], key=lambda a: _KIND_ORDER.index(a.kind)),
+                combined[i][4],
+                strict=True,
             )
             if a.kind != "bound" or a.low == low
         ]
@@ -580,7 +666,9 @@ def _estimate_group(group: list[tuple[str, Evidence]], ordered: bool) -> tuple[l
             notes.extend(own_labels)
             notes.extend(resolved_notes[i])
         else:
-            before = next(((p, d) for p, d in reversed(anchored) if p < i), None) if ordered else None
+            before = (
+                next(((p, d) for p, d in reversed(anchored) if p < i), None) if ordered else None
+            )
             after = next(((p, d) for p, d in anchored if p > i), None) if ordered else None
             own = i not in drop and (lows[i] is not None or highs[i] is not None)
             guess = _interpolate(i, before, after)
@@ -596,16 +684,17 @@ def _estimate_group(group: list[tuple[str, Evidence]], ordered: bool) -> tuple[l
                 )
             elif before or after:
                 p, d = before or after
-                notes.append(f"listing order (newest first): next to {group[p][0]} ({d.isoformat()})")
+                notes.append(
+                    f"listing order (newest first): next to {group[p][0]} ({d.isoformat()})"
+                )
             if own:
                 notes.extend(own_labels)
                 notes.extend(resolved_notes[i])
                 if phigh[i] is None:
                     notes.append("no upper bound: study window end used")
             if not notes:
-                notes.append(
-                    f"no dating evidence: study window {DEFAULT_LOW.isoformat()}..{DEFAULT_HIGH.isoformat()}"
-                )
+                window = f"{DEFAULT_LOW.isoformat()}..{DEFAULT_HIGH.isoformat()}"
+                notes.append(f"no dating evidence: study window {window}")
             if not (before or after) and not own:
                 precision = "estimated"
         if ordered:
@@ -658,14 +747,21 @@ def _estimate_from_evidence(posts: pd.DataFrame, evidence: dict) -> pd.DataFrame
     flagged: list[dict] = []
     for source_file, frame in posts.groupby("source_file", sort=True):
         frame = frame.sort_values("position_in_file", kind="stable")
-        group = [(str(doc_id), evidence[idx]) for idx, doc_id in zip(frame.index, frame["doc_id"], strict=True)]
+        group = [
+            (str(doc_id), evidence[idx])
+            for idx, doc_id in zip(frame.index, frame["doc_id"], strict=True)
+        ]
         rows, flags = _estimate_group(group, ordered=len(frame) > 1)
         results.update(zip(frame.index, rows, strict=True))
         flagged.extend({"source_file": source_file, **f} for f in flags)
-    out = pd.DataFrame([results[idx] for idx in posts.index], index=posts.index, columns=RESULT_COLUMNS)
+    out = pd.DataFrame(
+        [results[idx] for idx in posts.index], index=posts.index, columns=RESULT_COLUMNS
+    )
     for column in ("date", "date_low", "date_high"):
         out[column] = pd.to_datetime(out[column])
-    out.attrs["flagged"] = pd.DataFrame(flagged, columns=["source_file", "doc_id", "own_low", "own_high", "evidence"])
+    out.attrs["flagged"] = pd.DataFrame(
+        flagged, columns=["source_file", "doc_id", "own_low", "own_high", "evidence"]
+    )
     return out
 
 
@@ -687,13 +783,42 @@ def estimate_dates(posts: pd.DataFrame, events: pd.DataFrame | None = None) -> p
     return _estimate_from_evidence(posts, _evidence_table(posts, events))
 
 
+def _resolved_own_evidence(posts: pd.DataFrame, evidence: dict) -> dict:
+    """Each post's own combined evidence after year resolution, minus flagged posts."""
+    out: dict = {}
+    for _, frame in posts.groupby("source_file", sort=True):
+        frame = frame.sort_values("position_in_file", kind="stable")
+        ordered = len(frame) > 1
+        anchors = [list(evidence[idx].anchors) for idx in frame.index]
+        pending = [list(evidence[idx].candidates) for idx in frame.index]
+        _resolve_candidates(anchors, pending, ordered)
+        combined = [_combine(a) for a in anchors]
+        drop = set(
+            _find_conflicts(
+                [c[0] for c in combined],
+                [c[1] for c in combined],
+                ordered,
+                [c[3] for c in combined],
+            )
+        )
+        out.update(
+            (idx, c)
+            for k, (idx, c) in enumerate(zip(frame.index, combined, strict=True))
+            if k not in drop
+        )
+    return out
+
+
 def evaluate_estimator(posts: pd.DataFrame, events: pd.DataFrame | None = None) -> pd.DataFrame:
     """Leave-one-out check of the estimator on posts whose date is known from strong evidence.
 
     Strong evidence = a byline, a weekday date in the text, or a dated event
-    whose window is at most 45 days. For each such post its own evidence is
-    hidden (byline and every text anchor of that post), all dates are
-    re-estimated, and the estimate is compared with the hidden evidence.
+    whose window is at most 45 days (for a recurring event such as Christmas,
+    the year comes from the other evidence and the ``evidence`` column says so).
+    Posts whose evidence is flagged as contradictory are left out. For each
+    such post its own evidence is hidden (byline and every text anchor of that
+    post), all dates are re-estimated, and the estimate is compared with the
+    hidden evidence.
     Columns: doc_id, evidence (kind), true_date, true_low, true_high, estimate,
     low, high, abs_error_days (|estimate - true_date|), inside_interval (true_date
     within [low, high]), interval_days (high - low).
@@ -701,21 +826,21 @@ def evaluate_estimator(posts: pd.DataFrame, events: pd.DataFrame | None = None) 
     _check_posts(posts)
     events = load_events() if events is None else events
     evidence = _evidence_table(posts, events)
+    truth = _resolved_own_evidence(posts, evidence)
     rows = []
     for idx, row in zip(posts.index, posts.itertuples(index=False), strict=True):
-        low, high, point, kind, _ = _combine(evidence[idx].anchors)
-        strong = kind in ("byline", "weekday") or (
-            kind == "event"
-            and low is not None
-            and high is not None
-            and (high - low).days <= MONTH_PRECISION_DAYS
-        )
-        if not strong or point is None:
+        if idx not in truth:
             continue
+        low, high, point, kind, _ = truth[idx]
+        if not _is_strong(kind, low, high) or point is None:
+            continue
+        raw_low, raw_high, _, raw_kind, _ = _combine(evidence[idx].anchors)
+        if not _is_strong(raw_kind, raw_low, raw_high):
+            kind = f"{kind} (year from other evidence)"
         hidden = dict(evidence)
         hidden[idx] = Evidence()
         estimate = _estimate_from_evidence(posts, hidden).loc[idx]
-        true_date = pd.Timestamp(point)
+        true_date = pd.Timestamp(_clip(point, low, high))
         rows.append(
             {
                 "doc_id": row.doc_id,

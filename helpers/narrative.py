@@ -66,6 +66,11 @@ CONTROL_VERBS: frozenset[str] = frozenset(
         "work",
     }
 )
+# "half of local authorities ...": the mention heads the subject after these words + "of".
+QUANTIFIERS: frozenset[str] = frozenset(
+    {"half", "third", "thirds", "quarter", "quarters", "majority", "most", "many", "all"}
+    | {"some", "none", "number", "proportion", "%", "percent", "each", "one", "two", "few"}
+)
 # Verbs that take a bare complement clause ("I think we should ...").
 COMPLEMENT_VERBS: frozenset[str] = frozenset(
     {"think", "believe", "know", "hope", "feel", "say", "suspect", "suppose", "argue", "fear"}
@@ -416,9 +421,18 @@ def _read_group(tagged: list[tuple[str, str, int, int]], group: list[int]) -> Ag
 
 
 def _left_anchor(tagged: list[tuple[str, str, int, int]], start: int) -> int | None:
-    """Index of the first token left of a mention that is not part of its noun phrase."""
+    """Index of the first token left of a mention that is not part of its noun phrase.
+
+    Skips adjectives, nouns, determiners and a possessor ("the young woman's mother"), but
+    stops after a determiner whose left neighbour is a noun: in "In April the DfE ..." the
+    anchor is "April", which then counts as the end of a fronted adjunct.
+    """
     i = start - 1
-    while i >= 0 and tagged[i][1] in NP_MODIFIER_TAGS - {"POS"}:
+    if start < len(tagged) and tagged[start][1] in {"DT", "PRP$"} and i >= 0:
+        return i
+    while i >= 0 and tagged[i][1] in NP_MODIFIER_TAGS:
+        if tagged[i][1] in {"DT", "PRP$"}:
+            return i - 1 if i - 1 >= 0 else None
         i -= 1
     return i if i >= 0 else None
 
@@ -436,6 +450,10 @@ def _skip_to_verb(tagged: list[tuple[str, str, int, int]], end: int) -> int | No
         "which",
     }:
         return i + 1
+    if i < n and tagged[i][0] == "(":
+        close = next((k for k in range(i + 1, min(i + 7, n)) if tagged[k][0] == ")"), None)
+        if close is not None:
+            i = close + 1
     steps = 0
     while i < n and steps < 7:
         word, tag_, _, _ = tagged[i]
@@ -468,9 +486,11 @@ def code_agency(tagged: list[tuple[str, str, int, int]], mention: Mention) -> Ag
     2. Passive agent ("... cut by ministers"): ``by`` right before the mention (after its
        modifiers) and a past participle within three tokens before ``by``: agent of that verb.
     3. Subject: the mention opens a clause (left neighbour is the sentence start, a
-       punctuation mark, a conjunction/subordinator or a relative pronoun) and a verb group
+       punctuation mark, a conjunction/subordinator, a relative pronoun, the noun ending a
+       fronted adjunct as in "In April the DfE", or a quantifier + "of" as in "half of
+       local authorities") and a verb group
        follows (after at most a coordinated noun phrase, a short of/in/from phrase, or
-       "who/that"). Passive verb group (be/get + participle) -> patient; otherwise agent. The
+       "who/that", or a parenthesis such as "(DfE)"). Passive verb group (be/get + participle) -> patient; otherwise agent. The
        verb is the last lexical verb (through "need to", "fail to" ... control verbs).
        A mention right after a verb of thinking or saying and itself followed by a finite
        verb ("I think we should") is also read as a subject (complement clause). "us" is
@@ -492,8 +512,17 @@ def code_agency(tagged: list[tuple[str, str, int, int]], mention: Mention) -> Ag
             if tag_j in VERB_TAGS and word_j.lower() not in BE_FORMS and is_participle(word_j):
                 return Agency("agent", verb_lemma(word_j), "passive-by")
     is_us = mention.end - mention.start == 1 and tagged[mention.start][0].lower() == "us"
+    quantified = (
+        left_word == "of"
+        and left is not None
+        and left > 0
+        and tagged[left - 1][0].lower() in QUANTIFIERS
+    )
+    fronted_adjunct = left is not None and left_tag in {"NN", "NNS", "NNP", "CD"}
     opens_clause = not is_us and (
-        left is None
+        quantified
+        or fronted_adjunct
+        or left is None
         or left_tag in CLAUSE_BREAK_TAGS | {"CC", "WDT", "WP", "WRB"}
         or (left_tag in {"IN", "RB"} and left_word in SUBORDINATORS)
         or (left_tag == "RB")
@@ -630,7 +659,8 @@ def code_mentions(
 ) -> pd.DataFrame:
     """Code every actor mention in ``sentences`` (from ``sentences_table``).
 
-    Returns one row per mention: ``sent_id, doc_id, actor, surface, token_start, agency,
+    Returns one row per mention: ``sent_id, doc_id, actor, surface, token_start, char_start,
+    agency,
     verb, rule, negated, modal, control, verb_category, npf_role``.
     """
     patterns = compile_actor_patterns(actors)
@@ -649,6 +679,7 @@ def code_mentions(
                     "actor": mention.actor,
                     "surface": mention.surface,
                     "token_start": mention.start,
+                    "char_start": tagged[mention.start][2],
                     "agency": agency.role,
                     "verb": agency.verb,
                     "rule": agency.rule,
@@ -665,6 +696,7 @@ def code_mentions(
         "actor",
         "surface",
         "token_start",
+        "char_start",
         "agency",
         "verb",
         "rule",
@@ -779,3 +811,18 @@ def modal_statements(
         )
         i += width
     return out
+
+
+def stratified_sample(mentions: pd.DataFrame, per_actor: int, seed: int) -> pd.DataFrame:
+    """Draw up to ``per_actor`` mentions of every actor (all of them if fewer), seeded.
+
+    Used to draw the hand-coding sample; the result is sorted by actor then ``sent_id``
+    then ``char_start`` so the coding file has a stable order.
+    """
+    if per_actor < 1:
+        raise ValueError("per_actor must be at least 1")
+    parts = []
+    for _, group in mentions.groupby("actor", sort=True):
+        parts.append(group.sample(n=min(per_actor, len(group)), random_state=seed))
+    sample = pd.concat(parts, ignore_index=True)
+    return sample.sort_values(["actor", "sent_id", "char_start"]).reset_index(drop=True)

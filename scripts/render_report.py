@@ -4,8 +4,9 @@ Every ``notebooks/NN_*.ipynb`` (already executed: this script never runs a
 notebook) becomes ``<out>/NN_*.html`` (full page, code included) and
 ``<out>/reader/NN_*.html`` (code cells hidden, for readers who do not read
 Python). ``<out>/index.html`` lists the notebooks with their title, their
-question (from the first markdown cell), a thumbnail of the key figure and
-links to both versions.
+question (from the first markdown cell), a thumbnail of the key figure (the
+first PNG output of a cell tagged ``key-figure``, else the notebook's first PNG
+output, else the first ``figures/NN_*.png``) and links to both versions.
 
 The pages work with no network: nbconvert's lab template normally loads
 require.js, MathJax and mermaid from a CDN; here those blocks are removed,
@@ -174,8 +175,13 @@ def title_and_question(nb: nbformat.NotebookNode, path: Path) -> tuple[str, str]
 
 
 def first_png(nb: nbformat.NotebookNode) -> bytes | None:
-    """Return the first ``image/png`` output of the notebook, decoded, or None."""
-    for cell in nb.cells:
+    """Return the notebook's key figure as PNG bytes, or None.
+
+    The first ``image/png`` output of a cell tagged ``key-figure`` if there is
+    one, else the first ``image/png`` output of the notebook.
+    """
+    tagged = [c for c in nb.cells if "key-figure" in c.get("metadata", {}).get("tags", [])]
+    for cell in tagged + list(nb.cells):
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if "image/png" in data:
@@ -192,11 +198,19 @@ def key_figure(
     """The thumbnail: the notebook's first output PNG, else the first ``figures/NN_*.png``."""
     png = first_png(nb)
     if png is not None:
-        return png, "first figure in the notebook's outputs"
+        return png, "key figure in the notebook's outputs"
     candidates = sorted(figures_dir.glob(f"{number}_*.png")) if figures_dir.is_dir() else []
     if candidates:
         return candidates[0].read_bytes(), f"figures/{candidates[0].name}"
     return None, "no figure"
+
+
+_LATEX = re.compile(r"\$\$.+?\$\$|(?<![\w$])\$[^$\s][^$\n]*?[^$\s\\]\$(?![\w$])", re.S)
+
+
+def uses_latex(nb: nbformat.NotebookNode) -> bool:
+    """Whether a markdown cell holds ``$...$`` or ``$$...$$`` math (not rendered offline)."""
+    return any(c.cell_type == "markdown" and _LATEX.search(c.source) for c in nb.cells)
 
 
 # --------------------------------------------------------------------------- #
@@ -436,6 +450,12 @@ def build_report(
         number = NOTEBOOK_PATTERN.match(path.name).group(1)
         title, question = title_and_question(nb, path)
         thumb, thumb_source = key_figure(nb, number, figures_dir)
+        if uses_latex(nb):
+            print(
+                f"  warning: {path.name} has LaTeX math ($...$) in markdown; MathJax is not "
+                "shipped, so it shows as source text in the offline report",
+                flush=True,
+            )
         entry = NotebookEntry(number, path.stem, title, question, thumb, thumb_source)
         entries.append(entry)
         written = []

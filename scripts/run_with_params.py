@@ -1,0 +1,174 @@
+"""Rerun one notebook with other parameter values, without touching the committed results.
+
+Each notebook has one cell tagged ``parameters`` (k, seeds, period boundaries,
+minimum post length ...). This script copies the project (the files git knows
+about, no .venv or build/) to ``build/params/<run name>/``, executes the chosen
+notebook there with papermill and the new values (papermill inserts an
+"injected-parameters" cell after the parameters cell), optionally re-executes
+the later notebooks that may read its results, and renders that copy's report.
+The committed ``figures/`` and ``results/`` are never overwritten.
+
+Examples (from the repository root)::
+
+    .venv/bin/python scripts/run_with_params.py 03 -p K_VALUES "[12]"
+    .venv/bin/python scripts/run_with_params.py 03 -p K_VALUES "[8, 12]" -p SEED 7 --rerun-later
+    .venv/bin/python scripts/run_with_params.py --list 03     # show the parameters cell
+
+Values are Python literals (numbers, strings, lists, None, True); anything that
+is not a literal is passed as a string. Outputs: the executed notebook at
+``build/params/<run>/notebooks/NN_name.ipynb``, its figures and tables under
+``build/params/<run>/figures`` and ``results``, and the report at
+``build/params/<run>/report/index.html``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+IGNORED_PARTS = {".git", ".venv", "build", "__pycache__", ".ipynb_checkpoints", ".pytest_cache"}
+
+
+def project_files(root: Path) -> list[Path]:
+    """The project's files as git sees them (tracked plus untracked, not ignored)."""
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=root,
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
+        files = [Path(p) for p in listed.split("\0") if p]
+    except (OSError, subprocess.CalledProcessError):
+        files = [p.relative_to(root) for p in root.rglob("*") if p.is_file()]
+    return sorted(f for f in files if not IGNORED_PARTS & set(f.parts) and (root / f).is_file())
+
+
+def find_notebook(notebooks_dir: Path, key: str) -> Path:
+    """The notebook whose number (``03``) or file name (``03_topics.ipynb``) is ``key``."""
+    matches = sorted(
+        p
+        for p in notebooks_dir.glob("[0-9][0-9]_*.ipynb")
+        if p.name == key or p.stem == key or p.name.startswith(f"{key.zfill(2)}_")
+    )
+    if len(matches) != 1:
+        found = ", ".join(p.name for p in matches) or "none"
+        raise SystemExit(f"run_with_params: notebook {key!r} matches {found} in {notebooks_dir}")
+    return matches[0]
+
+
+def parameters_cell(path: Path) -> str:
+    """Source of the notebook's cell tagged ``parameters`` (error if not exactly one)."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if len(cells) != 1:
+        raise SystemExit(f"run_with_params: {path.name} has {len(cells)} cells tagged 'parameters'")
+    return cells[0].source
+
+
+def parse_value(text: str) -> object:
+    """A Python literal if ``text`` is one, else the text itself."""
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def run_name(nb: Path, params: dict[str, object]) -> str:
+    """A folder name from the notebook number and the parameter values."""
+    parts = [nb.name[:2]] + [f"{k}-{v}" for k, v in params.items()]
+    return re.sub(r"[^A-Za-z0-9_.-]+", "", "_".join(parts).replace(" ", ""))[:120]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("notebook", help="notebook number (03) or file name")
+    parser.add_argument(
+        "-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE")
+    )
+    parser.add_argument("--name", help="run folder name under build/params/ (default: derived)")
+    parser.add_argument(
+        "--rerun-later",
+        action="store_true",
+        help="also re-execute every later-numbered notebook (they may read this one's results)",
+    )
+    parser.add_argument("--list", action="store_true", help="print the parameters cell and stop")
+    parser.add_argument("--no-report", action="store_true", help="do not render the report")
+    args = parser.parse_args(argv)
+
+    source_nb = find_notebook(REPO_ROOT / "notebooks", args.notebook)
+    defaults = parameters_cell(source_nb)
+    if args.list:
+        print(f"{source_nb.name}, parameters cell:\n{defaults}")
+        return 0
+    params = {name: parse_value(value) for name, value in args.param}
+    unknown = [n for n in params if not re.search(rf"^\s*{re.escape(n)}\s*[:=]", defaults, re.M)]
+    if unknown:
+        raise SystemExit(
+            f"run_with_params: {source_nb.name} has no parameter {unknown}; "
+            f"its parameters cell is:\n{defaults}"
+        )
+
+    run_dir = REPO_ROOT / "build" / "params" / (args.name or run_name(source_nb, params))
+    if run_dir.exists():
+        shutil.rmtree(run_dir)
+    for rel in project_files(REPO_ROOT):
+        (run_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO_ROOT / rel, run_dir / rel)
+    print(f"copied the project to {run_dir.relative_to(REPO_ROOT)}/", flush=True)
+
+    import papermill
+
+    notebooks_dir = run_dir / "notebooks"
+    target = notebooks_dir / source_nb.name
+    later = sorted(p for p in notebooks_dir.glob("[0-9][0-9]_*.ipynb") if p.name > target.name)
+    plan = [(target, params)] + ([(p, {}) for p in later] if args.rerun_later else [])
+    for path, values in plan:
+        shown = ", ".join(f"{k}={v!r}" for k, v in values.items()) or "default parameters"
+        print(f"executing {path.name} with {shown}", flush=True)
+        try:
+            papermill.execute_notebook(
+                str(path),
+                str(path),
+                parameters=values,
+                cwd=str(notebooks_dir),
+                kernel_name="python3",
+                progress_bar=False,
+            )
+        except papermill.PapermillExecutionError as err:
+            print(
+                f"run_with_params: ERROR: {path.name} failed in cell {err.exec_count}: "
+                f"{err.ename}: {err.evalue}\n  the notebook with the error is saved at "
+                f"{path.relative_to(REPO_ROOT)}",
+                file=sys.stderr,
+            )
+            return 1
+    if not args.no_report:
+        subprocess.run(
+            [
+                sys.executable,
+                str(run_dir / "scripts" / "render_report.py"),
+                "--out",
+                str(run_dir / "report"),
+            ],
+            check=True,
+        )
+    print(
+        f"done: {target.relative_to(REPO_ROOT)}; figures and tables under "
+        f"{run_dir.relative_to(REPO_ROOT)}/figures and /results",
+        flush=True,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
