@@ -1,0 +1,1 @@
+"""Benchmark and scale scripts (see bench/README.md); a package so tests can import them."""

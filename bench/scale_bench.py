@@ -21,8 +21,10 @@ Both LDA fits use the same k, seed, passes and iterations (``--k``,
 finishes; time grows linearly with passes). Peak memory is the process's
 ``ru_maxrss`` (high-water resident set), also given above the baseline taken
 after imports. Growth exponents are least-squares slopes of log(value) on
-log(scale) over the scales that finished; a step over ``--timeout`` seconds is
-killed and reported as a lower bound.
+log(scale) over the scales that finished ("exponent"), and between the two
+largest that finished ("last two": closer to the asymptotic growth, since fixed
+costs such as imports and lexicon loading flatten the small scales). A step
+over ``--timeout`` seconds is killed and reported as a lower bound.
 
 The size switch is a parameter: the scale picks the raw folder
 (``corpus/synthetic/<scale>x/raw``) and the output folder, and the library
@@ -57,7 +59,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 OUT_DIR = ROOT / "bench" / "out"
-STEPS = ("segment", "in_memory", "streamed")
+STEPS = ("segment", "segment_sparse", "in_memory", "streamed")
 LDA_SEED = 1
 
 
@@ -91,14 +93,20 @@ def paths_for(scale: int) -> tuple[Path, Path]:
 # ----------------------------------------------------------------------------
 # Workers (run in a fresh process; print one JSON line)
 # ----------------------------------------------------------------------------
-def worker_segment(scale: int, args: argparse.Namespace) -> dict[str, Any]:
-    """Segment the corpus of ``scale`` and write its CSVs; time the parts."""
+def worker_segment(scale: int, args: argparse.Namespace, sparse: bool = False) -> dict[str, Any]:
+    """Segment the corpus of ``scale`` and write its CSVs; time the parts.
+
+    ``sparse``: replace ``find_reprints`` by ``helpers.scale.find_reprints_sparse``
+    (the proposed drop-in; same output, see tests/test_scale.py).
+    """
     import helpers.segment as seg
 
     raw_dir, out_dir = paths_for(scale)
     timers = {"reprints_s": 0.0, "dating_s": 0.0}
     notes: list[str] = []
     find_reprints, estimate = seg.find_reprints, seg._estimate_dates
+    if sparse:
+        from helpers.scale import find_reprints_sparse as find_reprints
 
     def timed_reprints(*a: Any, **kw: Any) -> Any:
         start = time.perf_counter()
@@ -210,7 +218,12 @@ def worker_streamed(scale: int, args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-WORKERS = {"segment": worker_segment, "in_memory": worker_in_memory, "streamed": worker_streamed}
+WORKERS = {
+    "segment": worker_segment,
+    "segment_sparse": lambda scale, args: worker_segment(scale, args, sparse=True),
+    "in_memory": worker_in_memory,
+    "streamed": worker_streamed,
+}
 
 
 # ----------------------------------------------------------------------------
@@ -250,20 +263,19 @@ def run_step(
     return {"status": "ok", "process_s": wall, **record}
 
 
-def choose_posts_input(
-    scale: int, segment_record: dict[str, Any] | None
-) -> tuple[Path | None, str]:
+def choose_posts_input(scale: int, done: dict[str, dict[str, Any]]) -> tuple[Path | None, str]:
     """Posts table for the preparation steps, and a note when it is not segmentation's own.
 
-    Segmentation's posts.csv when segmentation finished in this run (or was not
-    run and its output exists); otherwise the generator's posts_expected.csv.
+    Segmentation's posts.csv when a segmentation step finished in this run (both
+    variants write the same files) or none was run and its output exists;
+    otherwise the generator's posts_expected.csv (1x: corpus/segmented/posts.csv).
     """
     from helpers.paths import POSTS_PATH
 
     seg_posts = paths_for(scale)[1] / "posts.csv"
     expected = paths_for(scale)[1].parent / "posts_expected.csv"
-    finished = segment_record is None or segment_record.get("status") == "ok"
-    if finished and seg_posts.exists():
+    runs = [done[s] for s in ("segment", "segment_sparse") if s in done]
+    if seg_posts.exists() and (not runs or any(r.get("status") == "ok" for r in runs)):
         return seg_posts, ""
     if scale == 1 and POSTS_PATH.exists():
         return POSTS_PATH, "input is corpus/segmented/posts.csv (segmentation did not finish)"
@@ -295,6 +307,7 @@ FIGURES = {
         "peak_mb",
         "peak_above_baseline_mb",
     ],
+    "segment_sparse": ["seconds", "reprints_s", "dating_s", "other_s", "peak_above_baseline_mb"],
     "in_memory": [
         "seconds",
         "prep_s",
@@ -332,26 +345,27 @@ def summarise(results: dict[int, dict[str, dict[str, Any]]]) -> list[dict[str, A
                     xs.append(scale)
                     ys.append(rec[figure])
                 elif rec.get("status") == "timeout" and figure == "seconds":
-                    row[f"{scale}x"] = f">{rec['process_s']:.0f} (timeout)"
+                    row[f"{scale}x"] = f">{rec['process_s']:.0f} timeout"
                 else:
                     row[f"{scale}x"] = rec.get("status", "not run")
             row["exponent"] = growth_exponent(xs, ys)
+            row["exponent_last2"] = growth_exponent(xs[-2:], ys[-2:])
             rows.append(row)
     return rows
 
 
 def print_table(rows: list[dict[str, Any]], scales: list[int]) -> None:
     """Print the summary rows as a fixed-width table."""
-    header = ["step", "figure", *[f"{s}x" for s in scales], "exponent"]
-    widths = [10, 24, *[20] * len(scales), 9]
+    header = ["step", "figure", *[f"{s}x" for s in scales], "exponent", "last two"]
+    widths = [14, 24, *[14] * len(scales), 9, 9]
     print(" ".join(f"{h:>{w}}" for h, w in zip(header, widths, strict=True)))
     for row in rows:
         cells = [row["step"], row["figure"]]
         for s in scales:
             value = row[f"{s}x"]
             cells.append(f"{value:.2f}" if isinstance(value, float) else str(value))
-        exp = row["exponent"]
-        cells.append("" if exp is None else f"{exp:.2f}")
+        for key in ("exponent", "exponent_last2"):
+            cells.append("" if row[key] is None else f"{row[key]:.2f}")
         print(" ".join(f"{c:>{w}}" for c, w in zip(cells, widths, strict=True)))
 
 
@@ -366,6 +380,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=600, help="seconds allowed per step")
     parser.add_argument("--seed", type=int, default=None, help="synthetic corpus seed")
     parser.add_argument("--quick", action="store_true", help="scales 1 3 10, timeout 120 s")
+    parser.add_argument("--tag", default="", help="write scale-<tag>.json/.csv instead")
     parser.add_argument("--worker", choices=STEPS, help=argparse.SUPPRESS)
     parser.add_argument("--input", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -391,8 +406,8 @@ def main(argv: list[str] | None = None) -> int:
         results[scale] = {}
         for step in steps:
             posts_input = None
-            if step != "segment":
-                posts_input, note = choose_posts_input(scale, results[scale].get("segment"))
+            if not step.startswith("segment"):
+                posts_input, note = choose_posts_input(scale, results[scale])
                 if posts_input is None:
                     results[scale][step] = {"status": "skipped", "notes": [note]}
                     continue
@@ -428,16 +443,17 @@ def main(argv: list[str] | None = None) -> int:
             "synthetic_seed": seed,
         },
     }
-    (OUT_DIR / "scale.json").write_text(
+    stem = f"scale-{args.tag}" if args.tag else "scale"
+    (OUT_DIR / f"{stem}.json").write_text(
         json.dumps({"meta": meta, "results": results, "summary": rows}, indent=1, default=str)
         + "\n",
         encoding="utf-8",
     )
-    with (OUT_DIR / "scale.csv").open("w", newline="", encoding="utf-8") as handle:
+    with (OUT_DIR / f"{stem}.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    print(f"wrote {(OUT_DIR / 'scale.json').relative_to(ROOT)} and scale.csv")
+    print(f"wrote bench/out/{stem}.json and {stem}.csv")
     return 0
 
 

@@ -45,7 +45,9 @@ def load_valence_overrides(path: Path = OVERRIDES_PATH) -> pd.DataFrame:
     if missing := needed - set(frame.columns):
         raise ValueError(f"{path.name}: missing columns {sorted(missing)}")
     if frame["term"].duplicated().any():
-        raise ValueError(f"{path.name}: duplicated terms {frame['term'][frame['term'].duplicated()]}")
+        raise ValueError(
+            f"{path.name}: duplicated terms {frame['term'][frame['term'].duplicated()]}"
+        )
     if (frame["reason"].str.strip() == "").any():
         raise ValueError(f"{path.name}: every override needs a reason")
     values = pd.to_numeric(frame["new_valence"], errors="raise")
@@ -78,7 +80,9 @@ class DomainVader:
             term = term.strip().lower()
             if " " in term:
                 token = _phrase_token(term)
-                pattern = re.compile(r"\b" + r"\s+".join(map(re.escape, term.split())) + r"\b", re.I)
+                pattern = re.compile(
+                    r"\b" + r"\s+".join(map(re.escape, term.split())) + r"\b", re.I
+                )
                 self._phrases.append((pattern, token))
                 self.analyzer.lexicon[token] = float(value)
             elif float(value) == 0.0:
@@ -158,9 +162,7 @@ def arcs_by_post(
         raise ValueError(f"sentences table lacks {sorted(missing)}")
     columns = [f"t{b:02d}" for b in range(n_bins)]
     rows = {}
-    for doc_id, group in sentences.sort_values(["doc_id", "position"]).groupby(
-        "doc_id", sort=True
-    ):
+    for doc_id, group in sentences.sort_values(["doc_id", "position"]).groupby("doc_id", sort=True):
         rows[doc_id] = smooth_arc(group[value].to_numpy(), n_bins, bandwidth)
     return pd.DataFrame.from_dict(rows, orient="index", columns=columns).rename_axis("doc_id")
 
@@ -212,35 +214,37 @@ def end_minus_start(arcs: np.ndarray, share: float = 0.2) -> np.ndarray:
 def classify_sequence(arc: Sequence[float], delta: float = 0.2, latest: float = 0.75) -> str:
     """Redemption, contamination or neither for one smoothed arc (McAdams's sequences).
 
-    * redemption: the arc's lowest point is negative, lies before ``latest`` of the post,
-      and everything after it stays at least ``delta/2`` above it while the final quarter
-      averages at least ``delta`` above it (adversity followed by a lasting rise);
-    * contamination: the highest point is positive, lies before ``latest``, everything
-      after it stays at least ``delta/2`` below it and the final quarter averages at least
-      ``delta`` below it (a good state spoiled).
+    With ``low``/``high`` the lowest/highest point of the arc before ``latest`` of the post
+    and ``tail`` the mean of its final quarter:
 
-    If both hold (rare), the larger change wins.
+    * redemption (adversity, then a lasting rise): the low point is negative and below the
+      post's mean, ``tail`` is positive and at least ``delta`` above it, and the mean of
+      everything from the low point on is at least ``delta / 2`` above it;
+    * contamination (a good state spoiled): the high point is above the post's mean, ``tail``
+      is negative and at least ``delta`` below it, and the mean from the high point on is at
+      least ``delta / 2`` below it.
+
+    If both hold, the larger change wins.
     """
     a = np.asarray(arc, dtype=float)
-    n = len(a)
-    cut = int(np.floor(latest * n))
-    q = max(1, n // 4)
-    tail = a[-q:].mean()
-    low = int(np.argmin(a[:cut])) if cut > 0 else 0
-    high = int(np.argmax(a[:cut])) if cut > 0 else 0
+    if a.ndim != 1 or len(a) < 4:
+        raise ValueError("arc must be 1-D with at least 4 points")
+    cut = max(1, int(np.floor(latest * len(a))))
+    tail = a[-max(1, len(a) // 4) :].mean()
+    mean = a.mean()
+    low = int(np.argmin(a[:cut]))
+    high = int(np.argmax(a[:cut]))
     rise = tail - a[low]
     fall = a[high] - tail
-    redemption = (
-        a[low] < 0 and rise >= delta and bool(np.all(a[low + 1 :] >= a[low] + delta / 2 - 1e-12))
-        if low + 1 < n
-        else False
+    redemption = bool(
+        a[low] < 0
+        and a[low] < mean
+        and tail > 0
+        and rise >= delta
+        and a[low:].mean() >= a[low] + delta / 2
     )
-    contamination = (
-        a[high] > 0
-        and fall >= delta
-        and bool(np.all(a[high + 1 :] <= a[high] - delta / 2 + 1e-12))
-        if high + 1 < n
-        else False
+    contamination = bool(
+        a[high] > mean and tail < 0 and fall >= delta and a[high:].mean() <= a[high] - delta / 2
     )
     if redemption and contamination:
         return "redemption" if rise >= fall else "contamination"
@@ -297,9 +301,7 @@ def cue_counts(sentences: Sequence[str], cues: pd.DataFrame) -> pd.DataFrame:
         name: re.compile("|".join(f"(?:{p})" for p in group["pattern"]), re.IGNORECASE)
         for name, group in cues.groupby("frame", sort=True)
     }
-    rows = [
-        {name: len(regex.findall(s)) for name, regex in compiled.items()} for s in sentences
-    ]
+    rows = [{name: len(regex.findall(s)) for name, regex in compiled.items()} for s in sentences]
     frame = pd.DataFrame(rows, columns=sorted(compiled))
     for name in ("problem", "cause", "solution"):
         if name not in frame:

@@ -16,7 +16,7 @@ notebook can show where they fail. They are validated against a hand-coded sampl
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -149,7 +149,7 @@ WE_REFERENCE_CUES: dict[str, str] = {
     "local authority / place": (
         r"\b(?:our|my|the) (?:council|authority|local authority|county|city|borough|area|"
         r"town|place)\b|\bas a council\b|\bas (?:a|the) local authority\b"
-        rf"|(?-i:\bin (?!(?:{_NOT_PLACES})\b)[A-Z][a-z]+)"
+        rf"|(?-i:\b[Ii]n (?!(?:{_NOT_PLACES})\b)[A-Z][a-z]+)"
     ),
     "region": r"\b(?:as a region|our region|the region|regional|regionally)\b",
     "society / country": (
@@ -232,7 +232,8 @@ def verb_lemma(word: str) -> str:
     return guessed[0] if guessed else word.lower()
 
 
-def pos_tag(sentence: str) -> list[tuple[str, str, int, int]]:
+@lru_cache(maxsize=20_000)
+def pos_tag(sentence: str) -> tuple[tuple[str, str, int, int], ...]:
     """Tag a sentence: ``(token, Penn tag, start, end)`` using Pattern's tagger plus fixes.
 
     Stated corrections (the Pattern lexicon often tags verbs as nouns after "to" or a
@@ -243,10 +244,13 @@ def pos_tag(sentence: str) -> list[tuple[str, str, int, int]]:
        a verb-capable NN/NNS -> VBP;
     3. after a plural noun (NNS), a verb-capable NN followed by ``to`` or a determiner or a
        possessive pronoun -> VBP ("partners need to ...", "councils fund the ...").
+
+    Results are cached per sentence (the notebooks tag each sentence twice: mentions and
+    modal statements); the returned tuple must not be modified.
     """
     tokens = tokenize(sentence)
     if not tokens:
-        return []
+        return ()
     tagged = _pattern_tag(" ".join(tok for tok, _, _ in tokens), tokenize=False)
     if len(tagged) != len(tokens):  # defensive: the tagger should keep our tokens
         raise ValueError(f"tagger changed the tokenisation of: {sentence[:80]!r}")
@@ -265,16 +269,14 @@ def pos_tag(sentence: str) -> list[tuple[str, str, int, int]]:
                 or prev_word in {"who", "which"}
             )
             and _verb_capable(words[i])
-        ):
-            tags[i] = "VBP"
-        elif (
+        ) or (
             tags[i] == "NN"
             and prev_tag == "NNS"
             and (nxt == "to" or nxt_tag in {"DT", "PRP$"})
             and _verb_capable(words[i])
         ):
             tags[i] = "VBP"
-    return [(w, t, s, e) for (w, s, e), t in zip(tokens, tags, strict=True)]
+    return tuple((w, t, s, e) for (w, s, e), t in zip(tokens, tags, strict=True))
 
 
 # ---------------------------------------------------------------------------
@@ -323,7 +325,7 @@ def compile_actor_patterns(actors: pd.DataFrame) -> list[tuple[str, re.Pattern[s
 
 def find_mentions(
     sentence: str,
-    tagged: list[tuple[str, str, int, int]],
+    tagged: Sequence[tuple[str, str, int, int]],
     patterns: list[tuple[str, re.Pattern[str]]],
 ) -> list[Mention]:
     """Find actor mentions; overlapping matches keep the longest (then the earliest).
@@ -366,20 +368,18 @@ class Agency:
     control: str = ""
 
 
-def _verb_group(tagged: list[tuple[str, str, int, int]], i: int) -> list[int]:
+def _verb_group(tagged: Sequence[tuple[str, str, int, int]], i: int) -> list[int]:
     """Indices of the verb group starting at ``i``: verbs, adverbs, ``to`` + verb, negation."""
     group: list[int] = []
     n = len(tagged)
     while i < n:
         word, tag_, _, _ = tagged[i]
         low = word.lower()
-        if tag_ in VERB_TAGS or low in NEGATIONS:
+        is_adverb = tag_ in {"RB", "RBR", "RBS"}
+        to_verb = tag_ == "TO" and i + 1 < n and tagged[i + 1][1] in VERB_TAGS
+        if tag_ in VERB_TAGS or low in NEGATIONS or (group and (is_adverb or to_verb)):
             group.append(i)
-        elif tag_ in {"RB", "RBR", "RBS"} and group:
-            group.append(i)
-        elif tag_ == "TO" and group and i + 1 < n and tagged[i + 1][1] in VERB_TAGS:
-            group.append(i)
-        elif tag_ in {"RB", "RBR", "RBS"} and not group and i + 1 < n:
+        elif is_adverb and not group and i + 1 < n:
             group.append(i)  # "we really must", "they still need"
         else:
             break
@@ -389,7 +389,7 @@ def _verb_group(tagged: list[tuple[str, str, int, int]], i: int) -> list[int]:
     return group if any(tagged[j][1] in VERB_TAGS for j in group) else []
 
 
-def _read_group(tagged: list[tuple[str, str, int, int]], group: list[int]) -> Agency:
+def _read_group(tagged: Sequence[tuple[str, str, int, int]], group: list[int]) -> Agency:
     """Interpret a verb group after a subject: voice, main verb, negation, modal, control."""
     words = [tagged[j][0].lower() for j in group]
     tags = [tagged[j][1] for j in group]
@@ -420,7 +420,7 @@ def _read_group(tagged: list[tuple[str, str, int, int]], group: list[int]) -> Ag
     return Agency("agent", main, "subject", negated, modal, control)
 
 
-def _left_anchor(tagged: list[tuple[str, str, int, int]], start: int) -> int | None:
+def _left_anchor(tagged: Sequence[tuple[str, str, int, int]], start: int) -> int | None:
     """Index of the first token left of a mention that is not part of its noun phrase.
 
     Skips adjectives, nouns, determiners and a possessor ("the young woman's mother"), but
@@ -437,18 +437,23 @@ def _left_anchor(tagged: list[tuple[str, str, int, int]], start: int) -> int | N
     return i if i >= 0 else None
 
 
-def _skip_to_verb(tagged: list[tuple[str, str, int, int]], end: int) -> int | None:
+def _skip_to_verb(tagged: Sequence[tuple[str, str, int, int]], end: int) -> int | None:
     """From the token after a mention, skip a coordinated NP, a short PP or "who/that".
 
     Returns the index where a verb group should start, or ``None`` when none follows.
     """
     n = len(tagged)
     i = end
-    if i < n and tagged[i][1] in {"WP", "WDT"} | {"IN"} and tagged[i][0].lower() in {
-        "who",
-        "that",
-        "which",
-    }:
+    if (
+        i < n
+        and tagged[i][1] in {"WP", "WDT"} | {"IN"}
+        and tagged[i][0].lower()
+        in {
+            "who",
+            "that",
+            "which",
+        }
+    ):
         return i + 1
     if i < n and tagged[i][0] == "(":
         close = next((k for k in range(i + 1, min(i + 7, n)) if tagged[k][0] == ")"), None)
@@ -471,7 +476,7 @@ def _skip_to_verb(tagged: list[tuple[str, str, int, int]], end: int) -> int | No
     return None
 
 
-def _finite_next(tagged: list[tuple[str, str, int, int]], end: int) -> bool:
+def _finite_next(tagged: Sequence[tuple[str, str, int, int]], end: int) -> bool:
     """True if a finite verb (VBP, VBZ, VBD or a modal) follows, adverbs skipped."""
     i = end
     while i < len(tagged) and tagged[i][1] in {"RB", "RBR", "RBS"}:
@@ -479,7 +484,7 @@ def _finite_next(tagged: list[tuple[str, str, int, int]], end: int) -> bool:
     return i < len(tagged) and tagged[i][1] in {"VBP", "VBZ", "VBD", "MD"}
 
 
-def code_agency(tagged: list[tuple[str, str, int, int]], mention: Mention) -> Agency:
+def code_agency(tagged: Sequence[tuple[str, str, int, int]], mention: Mention) -> Agency:
     """Agent / patient / other for one mention, by these rules, in order.
 
     1. Possessor (mention followed by "'s"): other.
@@ -490,8 +495,9 @@ def code_agency(tagged: list[tuple[str, str, int, int]], mention: Mention) -> Ag
        fronted adjunct as in "In April the DfE", or a quantifier + "of" as in "half of
        local authorities") and a verb group
        follows (after at most a coordinated noun phrase, a short of/in/from phrase, or
-       "who/that", or a parenthesis such as "(DfE)"). Passive verb group (be/get + participle) -> patient; otherwise agent. The
-       verb is the last lexical verb (through "need to", "fail to" ... control verbs).
+       "who/that", or a parenthesis such as "(DfE)"). Passive verb group (be/get +
+       participle) -> patient; otherwise agent. The verb is the last lexical verb
+       (through "need to", "fail to" ... control verbs).
        A mention right after a verb of thinking or saying and itself followed by a finite
        verb ("I think we should") is also read as a subject (complement clause). "us" is
        never a subject.
@@ -738,18 +744,42 @@ def we_reference(sentence: str) -> str | None:
     return "unresolved"
 
 
+def _subject_word(
+    tagged: Sequence[tuple[str, str, int, int]],
+    words: list[str],
+    j: int,
+    mention_at: dict[int, str],
+) -> str:
+    """Name the subject at token ``j``: an actor, a pronoun, "impersonal", "other noun"."""
+    if j < 0 or j >= len(tagged):
+        return "none"
+    if j in mention_at:
+        return mention_at[j]
+    if words[j] in {"we", "us"}:
+        return "we"
+    if words[j] in {"i", "they", "you"}:
+        return {"i": "I"}.get(words[j], words[j])
+    if words[j] in {"it", "this", "that", "there", "these", "which"}:
+        return "impersonal"
+    if tagged[j][1] in {"NN", "NNS", "NNP", "NNPS", "PRP"}:
+        return "other noun"
+    return "none"
+
+
 def modal_statements(
-    tagged: list[tuple[str, str, int, int]],
+    tagged: Sequence[tuple[str, str, int, int]],
     mentions: Iterable[Mention],
 ) -> list[dict[str, str]]:
     """Obligation/hedging markers with their subject and the verb they govern.
 
     For each marker of ``MODALS`` (must, should, need to, have to, ought to, may, might)
-    the subject is the nearest noun or pronoun to its left in the same clause (skipping
-    adverbs and the verb "need"/"have" itself); it is mapped to an actor when it lies inside
-    an actor mention, to the pronoun ("we", "I", "they", "you", "it"/"this"/"there" ->
-    "impersonal") otherwise. The verb is the first lexical verb after the marker (skipping
-    adverbs, "to", and auxiliaries be/have when another verb follows).
+    the subject is the token to its left, skipping adverbs, other modals and "and/or"
+    ("can and should"); it is mapped to an actor when it lies inside an actor mention, to
+    the pronoun ("we", "I", "they", "you", "it"/"this"/"there" -> "impersonal"), to "other
+    noun" or "none". In questions ("why should we") the subject is read after the marker;
+    "there is a need to" (need as a noun) is impersonal. The verb is the first lexical
+    verb after the marker (skipping adverbs, "to", and auxiliaries be/have when another
+    verb follows).
     """
     mention_at: dict[int, str] = {}
     for m in mentions:
@@ -770,21 +800,15 @@ def modal_statements(
         if not marker:
             i += 1
             continue
-        subject = "none"
         j = i - 1
-        while j >= 0 and tagged[j][1] in {"RB", "RBR", "RBS"}:
-            j -= 1
-        if j >= 0:
-            if j in mention_at:
-                subject = mention_at[j]
-            elif words[j] in {"we", "us"}:
-                subject = "we"
-            elif words[j] in {"i", "they", "you"}:
-                subject = {"i": "I"}.get(words[j], words[j])
-            elif words[j] in {"it", "this", "that", "there", "these", "which"}:
-                subject = "impersonal"
-            elif tagged[j][1] in {"NN", "NNS", "NNP", "NNPS", "PRP"}:
-                subject = "other noun"
+        while j >= 0 and (tagged[j][1] in {"RB", "RBR", "RBS", "MD"} or words[j] in {"and", "or"}):
+            j -= 1  # "we really must", "can and should", "would need to"
+        subject = _subject_word(tagged, words, j, mention_at)
+        after = i + width
+        if marker.startswith("need") and tagged[i][1].startswith("NN"):
+            subject = "impersonal"  # "there is a need to ..."
+        elif subject == "none" and (j < 0 or tagged[j][1] in {"WRB", "WP", "WDT"}) and after < n:
+            subject = _subject_word(tagged, words, after, mention_at)  # "why should we ..."
         verb = ""
         k = i + width
         while k < n:
@@ -804,7 +828,7 @@ def modal_statements(
         out.append(
             {
                 "marker": marker,
-                "type": MODALS[marker] if marker in MODALS else "obligation",
+                "type": MODALS.get(marker, "obligation"),
                 "subject": subject,
                 "verb": verb,
             }
@@ -826,3 +850,29 @@ def stratified_sample(mentions: pd.DataFrame, per_actor: int, seed: int) -> pd.D
         parts.append(group.sample(n=min(per_actor, len(group)), random_state=seed))
     sample = pd.concat(parts, ignore_index=True)
     return sample.sort_values(["actor", "sent_id", "char_start"]).reset_index(drop=True)
+
+
+def code_modals(sentences: pd.DataFrame, actors: pd.DataFrame, verbs: pd.DataFrame) -> pd.DataFrame:
+    """All obligation/hedging markers of ``sentences`` with subject, verb and verb category.
+
+    One row per marker: ``sent_id, doc_id, marker, type, subject, verb, verb_category``
+    (category "" when the verb is not in the verb lexicon).
+    """
+    patterns = compile_actor_patterns(actors)
+    categories = dict(zip(verbs["lemma"], verbs["category"], strict=True))
+    rows = []
+    for sent_id, doc_id, text in zip(
+        sentences["sent_id"], sentences["doc_id"], sentences["text"], strict=True
+    ):
+        tagged = pos_tag(text)
+        for statement in modal_statements(tagged, find_mentions(text, tagged, patterns)):
+            rows.append(
+                {
+                    "sent_id": sent_id,
+                    "doc_id": doc_id,
+                    **statement,
+                    "verb_category": categories.get(statement["verb"], ""),
+                }
+            )
+    columns = ["sent_id", "doc_id", "marker", "type", "subject", "verb", "verb_category"]
+    return pd.DataFrame(rows, columns=columns)

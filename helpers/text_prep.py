@@ -205,15 +205,19 @@ def remove_stopwords(tokens: Iterable[str], stopwords: frozenset[str]) -> list[s
 
 
 def build_dictionary(
-    docs: Sequence[Sequence[str]], no_below: int = 3, no_above: float = 0.6
+    docs: Sequence[Sequence[str]],
+    no_below: int = 3,
+    no_above: float = 0.6,
+    keep_n: int | None = None,
 ) -> tuple[Dictionary, list[list[tuple[int, int]]]]:
     """Build a gensim ``Dictionary``, apply ``filter_extremes`` and return it with the BoW.
 
     ``no_below``: keep words in at least this many documents. ``no_above``:
-    drop words in more than this share of documents. No cap on vocabulary size.
+    drop words in more than this share of documents. ``keep_n``: then keep only
+    the ``keep_n`` most frequent words (``None``: no cap).
     """
     dictionary = Dictionary(docs)
-    dictionary.filter_extremes(no_below=no_below, no_above=no_above, keep_n=None)
+    dictionary.filter_extremes(no_below=no_below, no_above=no_above, keep_n=keep_n)
     bow = [dictionary.doc2bow(doc) for doc in docs]
     return dictionary, bow
 
@@ -238,6 +242,7 @@ def prepare_corpus(
     phrase_threshold: float = 0.5,
     no_below: int = 3,
     no_above: float = 0.6,
+    keep_n: int | None = None,
 ) -> Prepared:
     """Run the whole preparation chain on ``texts`` (one string per document).
 
@@ -263,7 +268,7 @@ def prepare_corpus(
     steps.append(_counts("3 phrases", docs))
     docs = [remove_stopwords(doc, stopwords) for doc in docs]
     steps.append(_counts("4 stopwords", docs))
-    dictionary, _ = build_dictionary(docs, no_below=no_below, no_above=no_above)
+    dictionary, _ = build_dictionary(docs, no_below=no_below, no_above=no_above, keep_n=keep_n)
     token2id = dictionary.token2id
     docs = [[token for token in doc if token in token2id] for doc in docs]
     bow = [dictionary.doc2bow(doc) for doc in docs]
@@ -294,3 +299,19 @@ def split_chunks(text: str, min_words: int = 150) -> list[str]:
         else:
             chunks.append(current)
     return ["\n\n".join(chunk) for chunk in chunks]
+
+
+def chunk_tokens(doc: Sequence[str], size: int) -> list[list[str]]:
+    """Split one prepared token list into consecutive chunks of about ``size`` tokens.
+
+    The number of chunks is ``max(1, round(len(doc) / size))`` and tokens are
+    shared out as evenly as possible, so no token is dropped and no chunk is a
+    tiny remainder. The chunks of a post use exactly the post's tokens, so
+    post-level and chunk-level models share vocabulary and reference texts.
+    """
+    if size < 1:
+        raise ValueError(f"chunk size must be positive, got {size}")
+    doc = list(doc)
+    n = max(1, round(len(doc) / size))
+    bounds = [round(i * len(doc) / n) for i in range(n + 1)]
+    return [doc[bounds[i] : bounds[i + 1]] for i in range(n)]

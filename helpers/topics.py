@@ -32,8 +32,8 @@ BoW = list[list[tuple[int, int]]]
 
 #: Default training settings for the collection's LdaModel (tuned in notebook 03).
 LDA_DEFAULTS: dict[str, Any] = {
-    "passes": 20,
-    "iterations": 200,
+    "passes": 10,
+    "iterations": 50,
     "alpha": "symmetric",
     "eta": None,
     "chunksize": 2000,
@@ -201,8 +201,11 @@ def run_grid(
     if processes == 1:
         rows = [_fit_and_score(task) for task in tasks]
     else:
+        # Largest k first: the slowest fits start early, so the workers finish together.
+        by_cost = sorted(range(len(tasks)), key=lambda i: (-tasks[i]["k"], tasks[i]["seed"]))
         with ProcessPoolExecutor(max_workers=processes) as pool:
-            rows = list(pool.map(_fit_and_score, tasks, chunksize=1))
+            done = list(pool.map(_fit_and_score, [tasks[i] for i in by_cost], chunksize=1))
+        rows = [row for _, row in sorted(zip(by_cost, done, strict=True), key=lambda x: x[0])]
     return pd.DataFrame(rows)
 
 
@@ -244,6 +247,25 @@ def summarise_grid(grid: pd.DataFrame) -> pd.DataFrame:
         share_topics_stable=lambda s: (s >= 0.6).mean(),
     )
     return coh.join(st).reset_index()
+
+
+def choose_k(summary: pd.DataFrame, tolerance: float = 0.05) -> int:
+    """The collection's rule for picking k from a ``summarise_grid`` table.
+
+    1. Stability first: keep the k whose median best-match stability is within
+       ``tolerance`` of the highest median stability in the grid.
+    2. Among those, take the highest mean c_npmi coherence.
+    3. Ties (equal rounded to 3 decimals) go to the smaller k (fewer topics to
+       interpret).
+    """
+    required = {"k", "stability_median", "c_npmi_mean"}
+    if not required <= set(summary.columns) or summary.empty:
+        raise ValueError(f"choose_k needs a non-empty table with columns {sorted(required)}")
+    best = summary["stability_median"].max()
+    eligible = summary[summary["stability_median"] >= best - tolerance - 1e-12].copy()
+    eligible["c_round"] = eligible["c_npmi_mean"].round(3)
+    eligible = eligible.sort_values(["c_round", "k"], ascending=[False, True])
+    return int(eligible["k"].iloc[0])
 
 
 def topic_stability_against_seeds(
@@ -304,4 +326,8 @@ def bootstrap_mean_ci(
     idx = rng.integers(0, values.shape[0], size=(n_boot, values.shape[0]))
     boots = values[idx].mean(axis=1)
     alpha = (1 - level) / 2
-    return values.mean(axis=0), np.quantile(boots, alpha, axis=0), np.quantile(boots, 1 - alpha, axis=0)
+    return (
+        values.mean(axis=0),
+        np.quantile(boots, alpha, axis=0),
+        np.quantile(boots, 1 - alpha, axis=0),
+    )

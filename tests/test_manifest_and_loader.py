@@ -51,7 +51,9 @@ def test_merge_manifest_keeps_descriptions_adds_new_files_and_flags_edits() -> N
 def test_merge_manifest_reports_missing_files() -> None:
     old = pd.DataFrame([{"file": "gone.txt", "sha256": "1", "source": "s", "description": "d"}])
     _, problems = merge_manifest(old, pd.DataFrame([facts("a.txt", "2")]))
-    assert problems == ["gone.txt: listed in the manifest but missing from corpus/raw/; row dropped"]
+    assert problems == [
+        "gone.txt: listed in the manifest but missing from corpus/raw/; row dropped"
+    ]
 
 
 def test_committed_corpus_is_what_segmentation_writes_now(tmp_path: Path) -> None:
@@ -68,7 +70,9 @@ def test_load_corpus_types_and_reprint_exclusion() -> None:
     assert len(posts) == 103 and posts["doc_id"].is_unique
     assert posts["duplicate_of"].isna().all()
     assert pd.api.types.is_datetime64_any_dtype(posts["date"])
-    assert (posts["date_low"] <= posts["date"]).all() and (posts["date"] <= posts["date_high"]).all()
+    assert (posts["date_low"] <= posts["date"]).all() and (
+        posts["date"] <= posts["date_high"]
+    ).all()
     assert posts["n_words"].dtype == "int64"
     assert len(load_corpus(include_reprints=True)) == 104
 

@@ -25,7 +25,9 @@ def load(path: Path) -> dict:
 
 def code_cells(notebook: dict) -> list[dict]:
     """The code cells that have source."""
-    return [c for c in notebook["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+    return [
+        c for c in notebook["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()
+    ]
 
 
 def output_text(output: dict) -> str:
@@ -55,7 +57,9 @@ def test_no_stderr_errors_svg_or_machine_paths(path: Path) -> None:
     for index, cell in enumerate(code_cells(load(path))):
         for output in cell.get("outputs", []):
             where = f"{path.name} code cell {index}"
-            assert output.get("name") != "stderr", f"{where}: stderr output {output_text(output)[:200]}"
+            assert output.get("name") != "stderr", (
+                f"{where}: stderr output {output_text(output)[:200]}"
+            )
             assert output["output_type"] != "error", f"{where}: error output"
             assert "image/svg+xml" not in output.get("data", {}), f"{where}: SVG (not stable)"
             assert not MACHINE_PATH.search(output_text(output)), f"{where}: machine path in output"

@@ -110,7 +110,8 @@ def test_widget_output_falls_back_to_static_view() -> None:
     page = render_report.render_page(render_report.make_exporter(False), nb, "06 Widgets", "")
     assert "IntSlider(5)" in page
     assert "interactive output not available in the offline report" in page
-    assert "widget-view+json" not in page and "widget-state+json" not in page
+    assert '<script type="application/vnd.jupyter.widget' not in page
+    assert "widget-state+json" not in page
     assert not render_report.remote_resources(page)
     assert "widgets" in nb.metadata, "rendering must not modify the caller's notebook"
 

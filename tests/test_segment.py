@@ -212,7 +212,9 @@ def test_plain_text_post(tmp_path: Path) -> None:
 
 
 def test_unknown_structure_is_kept_whole_with_a_warning(tmp_path: Path) -> None:
-    write(tmp_path, "odd.txt", "just one long line of text that ends with a full stop.\nand more.\n")
+    write(
+        tmp_path, "odd.txt", "just one long line of text that ends with a full stop.\nand more.\n"
+    )
     with pytest.warns(segment.SegmentationWarning, match=r"odd\.txt: no recognisable structure"):
         result = segment.segment_corpus(tmp_path)
     post = result.posts.iloc[0]
@@ -241,7 +243,11 @@ def test_empty_file_is_reported_not_dropped_silently(tmp_path: Path) -> None:
 
 
 def test_non_utf8_file_falls_back_to_cp1252_and_says_so(tmp_path: Path) -> None:
-    write(tmp_path, "legacy.txt", PLAIN.replace("One paragraph", "Children’s paragraph").encode("cp1252"))
+    write(
+        tmp_path,
+        "legacy.txt",
+        PLAIN.replace("One paragraph", "Children’s paragraph").encode("cp1252"),
+    )
     with pytest.warns(segment.SegmentationWarning, match=r"legacy\.txt: not valid UTF-8.*cp1252"):
         result = segment.segment_corpus(tmp_path)
     assert "Children’s paragraph" in result.posts.iloc[0]["text"]
@@ -271,11 +277,14 @@ def test_reprint_detected_and_metadata_merged(tmp_path: Path) -> None:
         "across the region, sharing what works and learning from each other every single week. "
         "Improvement can never be the prerogative of the few but must involve the many."
     )
-    write(tmp_path, "a_listing.txt", f"Original title\n\n{body}\n\nTags assigned to this article:\n")
+    write(
+        tmp_path, "a_listing.txt", f"Original title\n\n{body}\n\nTags assigned to this article:\n"
+    )
     reprint = (
         body.replace("every single week", "every week").replace("’", "'")
-        + "\nJane Smith is ADCS vice-president and DCS in Anyshire. This blog first appeared on "
-        "the ADCS website\nRegister Now to Continue Reading\nAlready have an account? Sign in here\n"
+        + "\nJane Smith is ADCS vice-president and DCS in Anyshire. This blog first appeared "
+        "on the ADCS website\nRegister Now to Continue Reading\n"
+        "Already have an account? Sign in here\n"
     )
     write(tmp_path, "b_cyp.txt", reprint)
     result = run(tmp_path)
@@ -396,12 +405,16 @@ def test_real_corpus_every_line_accounted_and_clean(real: segment.SegmentationRe
     assert_no_boilerplate(real.posts["text"])
     assert_no_boilerplate(real.paragraphs["text"])
     assert not real.posts["text"].str.contains("Tue, 09 Jul 24").any()
-    lines = sum(len(segment.split_lines(p.read_text(encoding="utf-8"))) for p in RAW_DIR.glob("*.txt"))
+    lines = sum(
+        len(segment.split_lines(p.read_text(encoding="utf-8"))) for p in RAW_DIR.glob("*.txt")
+    )
     assert len(real.lines) == lines
 
 
 def test_paragraphs_trace_back_to_raw_lines(real: segment.SegmentationResult) -> None:
-    raw = {p.name: segment.split_lines(p.read_text(encoding="utf-8")) for p in RAW_DIR.glob("*.txt")}
+    raw = {
+        p.name: segment.split_lines(p.read_text(encoding="utf-8")) for p in RAW_DIR.glob("*.txt")
+    }
     source = real.posts.set_index("doc_id")["source_file"]
     for row in real.paragraphs.sample(50, random_state=0).itertuples():
         line = segment.clean_line(raw[source[row.doc_id]][row.line_no - 1])
