@@ -1,7 +1,7 @@
 """Scale benchmark: segmentation, text preparation and one LDA fit at 1x, 10x, 100x.
 
 For every scale (a synthetic corpus from ``bench/make_synthetic.py``; 1x is the
-real ``corpus/raw``) three steps run, each in a fresh Python process so that
+real ``corpus/raw``) four steps run, each in a fresh Python process so that
 peak memory is the step's own:
 
 ``segment``
@@ -9,9 +9,14 @@ peak memory is the step's own:
     into ``corpus/synthetic/<scale>x/segmented/`` (never ``corpus/segmented``).
     The reprint search (``find_reprints``) and the dating step are timed
     separately by wrapping them (their behaviour is unchanged).
+``segment_pairwise``
+    The same with ``find_reprints`` replaced by ``find_reprints_pairwise``, the
+    quadratic reference version (same result, tested), to show what it would cost.
 ``in_memory``
     ``helpers.text_prep.prepare_corpus`` on the distinct posts' texts (token
-    lists held in memory), then ``helpers.topics.fit_lda`` on the list bag-of-words.
+    lists held in memory; the posts segmentation wrote at that scale, or the
+    generator's ``posts_expected.csv`` if no segmentation finished), then
+    ``helpers.topics.fit_lda`` on the list bag-of-words.
 ``streamed``
     ``helpers.scale.prepare_streamed`` (token files + ``MmCorpus`` on disk),
     then ``helpers.scale.fit_lda_streamed`` reading the corpus from disk.
@@ -32,9 +37,10 @@ functions take those paths explicitly; no code or environment changes.
 
 Usage::
 
-    .venv/bin/python bench/scale_bench.py [--scales 1 10 100] [--timeout 600] [--quick]
+    .venv/bin/python bench/scale_bench.py [--scales 1 10 100] [--timeout 300] [--quick]
 
-Writes ``bench/out/scale.json`` and ``bench/out/scale.csv`` and prints a table.
+Writes ``bench/out/scale.json`` and ``bench/out/scale.csv`` (``--tag T``:
+``scale-T.json``/``.csv``) and prints a table.
 """
 
 from __future__ import annotations
@@ -59,7 +65,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 OUT_DIR = ROOT / "bench" / "out"
-STEPS = ("segment", "segment_sparse", "in_memory", "streamed")
+STEPS = ("segment", "segment_pairwise", "in_memory", "streamed")
 LDA_SEED = 1
 
 
@@ -93,11 +99,11 @@ def paths_for(scale: int) -> tuple[Path, Path]:
 # ----------------------------------------------------------------------------
 # Workers (run in a fresh process; print one JSON line)
 # ----------------------------------------------------------------------------
-def worker_segment(scale: int, args: argparse.Namespace, sparse: bool = False) -> dict[str, Any]:
+def worker_segment(scale: int, args: argparse.Namespace, pairwise: bool = False) -> dict[str, Any]:
     """Segment the corpus of ``scale`` and write its CSVs; time the parts.
 
-    ``sparse``: replace ``find_reprints`` by ``helpers.scale.find_reprints_sparse``
-    (the proposed drop-in; same output, see tests/test_scale.py).
+    ``pairwise``: replace ``find_reprints`` by the quadratic reference
+    ``find_reprints_pairwise`` (same output, see tests/test_scale.py).
     """
     import helpers.segment as seg
 
@@ -105,8 +111,8 @@ def worker_segment(scale: int, args: argparse.Namespace, sparse: bool = False) -
     timers = {"reprints_s": 0.0, "dating_s": 0.0}
     notes: list[str] = []
     find_reprints, estimate = seg.find_reprints, seg._estimate_dates
-    if sparse:
-        from helpers.scale import find_reprints_sparse as find_reprints
+    if pairwise:
+        find_reprints = seg.find_reprints_pairwise
 
     def timed_reprints(*a: Any, **kw: Any) -> Any:
         start = time.perf_counter()
@@ -220,7 +226,7 @@ def worker_streamed(scale: int, args: argparse.Namespace) -> dict[str, Any]:
 
 WORKERS = {
     "segment": worker_segment,
-    "segment_sparse": lambda scale, args: worker_segment(scale, args, sparse=True),
+    "segment_pairwise": lambda scale, args: worker_segment(scale, args, pairwise=True),
     "in_memory": worker_in_memory,
     "streamed": worker_streamed,
 }
@@ -274,7 +280,7 @@ def choose_posts_input(scale: int, done: dict[str, dict[str, Any]]) -> tuple[Pat
 
     seg_posts = paths_for(scale)[1] / "posts.csv"
     expected = paths_for(scale)[1].parent / "posts_expected.csv"
-    runs = [done[s] for s in ("segment", "segment_sparse") if s in done]
+    runs = [done[s] for s in ("segment", "segment_pairwise") if s in done]
     if seg_posts.exists() and (not runs or any(r.get("status") == "ok" for r in runs)):
         return seg_posts, ""
     if scale == 1 and POSTS_PATH.exists():
@@ -307,7 +313,7 @@ FIGURES = {
         "peak_mb",
         "peak_above_baseline_mb",
     ],
-    "segment_sparse": ["seconds", "reprints_s", "dating_s", "other_s", "peak_above_baseline_mb"],
+    "segment_pairwise": ["seconds", "reprints_s", "dating_s", "other_s", "peak_above_baseline_mb"],
     "in_memory": [
         "seconds",
         "prep_s",
@@ -377,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--k", type=int, default=10, help="topics of the LDA fit")
     parser.add_argument("--passes", type=int, default=2, help="LDA passes (notebooks use 20)")
     parser.add_argument("--iterations", type=int, default=50, help="LDA iterations per document")
-    parser.add_argument("--timeout", type=float, default=600, help="seconds allowed per step")
+    parser.add_argument("--timeout", type=float, default=300, help="seconds allowed per step")
     parser.add_argument("--seed", type=int, default=None, help="synthetic corpus seed")
     parser.add_argument("--quick", action="store_true", help="scales 1 3 10, timeout 120 s")
     parser.add_argument("--tag", default="", help="write scale-<tag>.json/.csv instead")

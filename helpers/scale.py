@@ -21,17 +21,10 @@ LDA pass (the benchmark measures both sides; see bench/README.md).
 ``tests/test_scale.py`` checks that the streamed bag-of-words equals
 ``prepare_corpus(...).bow`` exactly.
 
-``find_reprints_sparse`` is a proposed drop-in for ``helpers.segment.find_reprints``,
-the one step of segmentation whose cost grows with the square of the number of
-posts (it compares every pair of posts' shingle sets in Python). It computes
-all pairwise overlaps at once as a sparse matrix product and applies the same
-greedy rule in the same order, so it returns the same mapping (tested on the
-real corpus and on a synthetic one).
 """
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -41,9 +34,7 @@ import pandas as pd
 from gensim.corpora import Dictionary, MmCorpus
 from gensim.models import LdaModel
 from gensim.models.phrases import ENGLISH_CONNECTOR_WORDS, FrozenPhrases, Phrases
-from scipy import sparse
 
-from helpers import segment
 from helpers.text_prep import (
     general_stopwords,
     lemmatise,
@@ -211,65 +202,3 @@ def fit_lda_streamed(
         dtype=np.float64,
         **settings,
     )
-
-
-def find_reprints_sparse(
-    posts: Sequence[segment.RawPost],
-    threshold: float = segment.REPRINT_CONTAINMENT,
-    block_rows: int = 2000,
-) -> dict[str, tuple[str, float]]:
-    """Same result as ``helpers.segment.find_reprints``, without the Python pair loop.
-
-    Each post's word 5-gram set becomes a row of a sparse 0/1 matrix ``M``
-    (shingles numbered as first met, so the sets themselves are not kept);
-    ``M @ M.T``, computed ``block_rows`` rows at a time to bound memory, holds
-    every pair's shared-shingle count, so containment (shared / size of the
-    smaller set) is computed for all pairs that share at least one shingle (the
-    others score 0). The canonical order and the greedy marking are those of
-    ``find_reprints``.
-    """
-    ids: dict[tuple[str, ...], int] = {}
-    indices = array("q")
-    indptr = array("q", [0])
-    for post in posts:
-        shingle_set = segment.shingles(" ".join(t for _, t in post.paragraphs))
-        indices.extend(ids.setdefault(g, len(ids)) for g in shingle_set)
-        indptr.append(len(indices))
-    n = len(posts)
-    matrix = sparse.csr_matrix(
-        (np.ones(len(indices), dtype=np.int32), np.frombuffer(indices, dtype=np.int64), indptr),
-        shape=(n, max(len(ids), 1)),
-    )
-    del ids, indices
-    sizes = np.diff(np.frombuffer(indptr, dtype=np.int64))
-    transposed = matrix.T.tocsr()
-    neighbours: dict[int, dict[int, float]] = {}
-    for first in range(0, n, block_rows):
-        block = (matrix[first : first + block_rows] @ transposed).tocoo()
-        rows, cols = block.row + first, block.col
-        upper = cols > rows
-        rows, cols, shared = rows[upper], cols[upper], block.data[upper]
-        smaller = np.minimum(sizes[rows], sizes[cols])
-        score = shared / np.maximum(smaller, 1)
-        hit = (score >= threshold) & (smaller > 0)
-        for i, j, value in zip(rows[hit], cols[hit], score[hit], strict=True):
-            neighbours.setdefault(int(i), {})[int(j)] = float(value)
-            neighbours.setdefault(int(j), {})[int(i)] = float(value)
-    order = sorted(
-        range(n),
-        key=lambda i: (
-            posts[i].title is None,
-            segment.SOURCE_BY_FORMAT[posts[i].format] != "ADCS blog",
-            posts[i].source_file,
-            posts[i].position_in_file,
-        ),
-    )
-    rank = {i: r for r, i in enumerate(order)}
-    reprints: dict[str, tuple[str, float]] = {}
-    for i in order:
-        if posts[i].doc_id in reprints:
-            continue
-        for j in sorted(neighbours.get(i, {}), key=rank.__getitem__):
-            if rank[j] > rank[i] and posts[j].doc_id not in reprints:
-                reprints[posts[j].doc_id] = (posts[i].doc_id, neighbours[i][j])
-    return reprints

@@ -18,6 +18,7 @@ Main entry points:
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -331,3 +332,82 @@ def bootstrap_mean_ci(
         np.quantile(boots, alpha, axis=0),
         np.quantile(boots, 1 - alpha, axis=0),
     )
+
+
+def _peer_task(task: dict[str, Any]) -> list[list[str]]:
+    """Worker: fit one peer LDA (tomotopy or scikit-learn) and return its top-``topn`` words."""
+    bow, dictionary, k, seed, topn = (
+        task[key] for key in ("bow", "dictionary", "k", "seed", "topn")
+    )
+    with threadpool_limits(limits=1):
+        if task["library"] == "tomotopy":
+            with warnings.catch_warnings():  # tomotopy's C types trigger an import-time warning
+                warnings.simplefilter("ignore", DeprecationWarning)
+                import tomotopy as tp
+
+            model = tp.LDAModel(k=k, seed=seed)
+            for doc in bow:
+                words = [dictionary[i] for i, n in doc for _ in range(n)]
+                model.add_doc(words if words else [dictionary[0]])
+            model.train(task["iterations"], workers=1)
+            return [[w for w, _ in model.get_topic_words(t, top_n=topn)] for t in range(k)]
+        if task["library"] == "sklearn":
+            from scipy.sparse import csr_matrix
+            from sklearn.decomposition import LatentDirichletAllocation
+
+            rows = [r for r, doc in enumerate(bow) for _ in doc]
+            cols = [i for doc in bow for i, _ in doc]
+            vals = [n for doc in bow for _, n in doc]
+            x = csr_matrix((vals, (rows, cols)), shape=(len(bow), len(dictionary)))
+            model = LatentDirichletAllocation(
+                n_components=k,
+                random_state=seed,
+                learning_method="batch",
+                max_iter=task["iterations"],
+            )
+            model.fit(x)
+            return [
+                [dictionary[j] for j in np.argsort(-row, kind="stable")[:topn]]
+                for row in model.components_
+            ]
+    raise ValueError(f"unknown peer library {task['library']!r} (tomotopy or sklearn)")
+
+
+def run_peers(
+    bow: BoW,
+    dictionary: Dictionary,
+    k: int,
+    seeds: Sequence[int],
+    processes: int = 2,
+    topn: int = 10,
+    tomotopy_iterations: int = 250,
+    sklearn_iterations: int = 25,
+) -> dict[str, list[list[list[str]]]]:
+    """Fit tomotopy's Gibbs LDA and scikit-learn's batch LDA at ``k`` for each seed.
+
+    Both see exactly ``bow`` (tomotopy as the token lists it encodes). tomotopy
+    runs with ``workers=1`` so its sampler is deterministic for a seed.
+    Returns ``{"tomotopy": runs, "sklearn": runs}``, each run a list of top-word lists.
+    """
+    tasks = [
+        {
+            "library": lib,
+            "bow": bow,
+            "dictionary": dictionary,
+            "k": int(k),
+            "seed": int(seed),
+            "topn": topn,
+            "iterations": tomotopy_iterations if lib == "tomotopy" else sklearn_iterations,
+        }
+        for lib in ("tomotopy", "sklearn")
+        for seed in seeds
+    ]
+    if processes == 1:
+        results = [_peer_task(task) for task in tasks]
+    else:
+        with ProcessPoolExecutor(max_workers=processes) as pool:
+            results = list(pool.map(_peer_task, tasks, chunksize=1))
+    out: dict[str, list[list[list[str]]]] = {"tomotopy": [], "sklearn": []}
+    for task, words in zip(tasks, results, strict=True):
+        out[task["library"]].append(words)
+    return out

@@ -16,7 +16,6 @@ from bench.scale_bench import growth_exponent
 from helpers import segment
 from helpers.paths import POSTS_PATH, RAW_DIR
 from helpers.scale import (
-    find_reprints_sparse,
     iter_post_texts,
     load_bow,
     prepare_streamed,
@@ -202,19 +201,19 @@ def _raw_posts(raw: Path) -> list[segment.RawPost]:
     return posts
 
 
-def test_sparse_reprint_finder_matches_find_reprints(tmp_path: Path) -> None:
+def test_find_reprints_matches_the_pairwise_reference(tmp_path: Path) -> None:
     # Posts of 2-4 paragraphs drawn from 10: many are contained in others.
     ms.write_synthetic(REAL, scale=40, seed=5, base=tmp_path)
     posts = _raw_posts(tmp_path / "40x" / "raw")
-    expected = segment.find_reprints(posts)
+    expected = segment.find_reprints_pairwise(posts)
     assert len(expected) > 20
-    assert find_reprints_sparse(posts) == expected
-    assert find_reprints_sparse(posts, block_rows=7) == expected  # several row blocks
-    assert find_reprints_sparse(posts, threshold=0.5) == segment.find_reprints(posts, 0.5)
+    assert segment.find_reprints(posts) == expected
+    assert segment.find_reprints(posts, block_rows=7) == expected  # several row blocks
+    assert segment.find_reprints(posts, 0.5) == segment.find_reprints_pairwise(posts, 0.5)
 
 
-def test_sparse_reprint_finder_on_the_real_corpus() -> None:
+def test_find_reprints_on_the_real_corpus() -> None:
     posts = _raw_posts(RAW_DIR)
-    expected = segment.find_reprints(posts)
+    expected = segment.find_reprints_pairwise(posts)
     assert len(expected) == 1
-    assert find_reprints_sparse(posts) == expected
+    assert segment.find_reprints(posts) == expected

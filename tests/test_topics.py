@@ -166,3 +166,18 @@ def test_committed_doc_topics_honour_the_contract() -> None:
         lab.endswith(by_topic[t])
         for t, lab in zip(table["dominant_topic"], table["dominant_label"], strict=True)
     )
+
+
+def test_run_peers_recover_themes_and_are_deterministic() -> None:
+    from helpers.topics import run_peers
+
+    _, dictionary, bow = _corpus()
+    first = run_peers(bow, dictionary, 2, [1, 2], processes=1, topn=6)
+    again = run_peers(bow, dictionary, 2, [1, 2], processes=2, topn=6)
+    assert first == again
+    for runs in first.values():
+        assert len(runs) == 2
+        for run in runs:
+            assert sorted(map(frozenset, run), key=sorted) == sorted(
+                [frozenset(SCHOOL), frozenset(CARE)], key=sorted
+            )
