@@ -2,8 +2,8 @@
 
 * Valence: VADER (vaderSentiment, MIT; its lexicon ships in the package) with domain
   overrides read from ``data/valence_overrides.csv``; a second, independent lexicon is
-  Pattern's adjective lexicon shipped in TextBlob (MIT / BSD-3-Clause), used as a
-  robustness check.
+  Pattern's adjective lexicon shipped in TextBlob (TextBlob MIT; lexicon ``en-sentiment.xml``
+  by De Smedt & Daelemans, PDDL), used as a robustness check.
 * Arcs: each post's sentence valences are placed at the mid-points of equal slices of
   0-100% and smoothed onto a fixed grid with a Gaussian kernel (Nadaraya-Watson), so that
   posts of 15 and 60 sentences become comparable 20-point curves.

@@ -4,8 +4,9 @@ Everything here runs offline with resources shipped in PyPI packages:
 
 * sentence splitting: ``pysbd`` (MIT) run paragraph by paragraph;
 * part-of-speech tags: the Brill-style tagger of Pattern shipped inside ``textblob``
-  (``textblob.en.tag``; TextBlob MIT, Pattern lexicon BSD-3-Clause), applied to our own
-  Penn-style tokens, plus a few stated corrections for verbs the lexicon tags as nouns;
+  (``textblob.en.tag``; TextBlob MIT, code from Pattern BSD-3-Clause, Brill's lexicon
+  MIT per its header), applied to our own Penn-style tokens, plus a few stated
+  corrections for verbs the lexicon tags as nouns;
 * lemmas and "can this word be a verb?": ``lemminflect`` (MIT).
 
 The rules are deliberately simple and are stated in each function's docstring so the

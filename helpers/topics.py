@@ -346,9 +346,11 @@ def _peer_task(task: dict[str, Any]) -> list[list[str]]:
                 import tomotopy as tp
 
             model = tp.LDAModel(k=k, seed=seed)
-            for doc in bow:
+            for r, doc in enumerate(bow):
                 words = [dictionary[i] for i, n in doc for _ in range(n)]
-                model.add_doc(words if words else [dictionary[0]])
+                if not words:
+                    raise ValueError(f"run_peers: document {r} is empty after preparation")
+                model.add_doc(words)
             model.train(task["iterations"], workers=1)
             return [[w for w, _ in model.get_topic_words(t, top_n=topn)] for t in range(k)]
         if task["library"] == "sklearn":

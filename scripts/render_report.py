@@ -221,8 +221,10 @@ def uses_latex(nb: nbformat.NotebookNode) -> bool:
 def _offline_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Copy of ``nb`` without outputs that need a JS runtime, and without widget state.
 
-    An output that has only interactive MIME types is replaced by a visible note,
-    so nothing disappears silently.
+    A widget's text fallback is only its Python repr (``VBox(children=...``), which
+    means nothing to a reader: it is replaced by a note naming the widget. An
+    output left with no static view is replaced by a note too, so nothing
+    disappears silently. Static views (text/html, image/png) are kept.
     """
     nb = copy.deepcopy(nb)
     nb.metadata.pop("widgets", None)
@@ -236,7 +238,18 @@ def _offline_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             dropped = [m for m in INTERACTIVE_MIMES if m in data]
             for mime in dropped:
                 del data[mime]
-            if dropped and not data:
+            is_widget = "application/vnd.jupyter.widget-view+json" in dropped
+            if is_widget and set(data) <= {"text/plain"}:
+                repr_text = data.get("text/plain", "")
+                if isinstance(repr_text, list):
+                    repr_text = "".join(repr_text)
+                kind = re.match(r"\w*", repr_text).group(0)
+                data.clear()
+                data["text/plain"] = (
+                    f"[interactive {kind + ' ' if kind else ''}widget: it works when the "
+                    "notebook is open in JupyterLab; this offline page cannot run it]"
+                )
+            elif dropped and not data:
                 data["text/plain"] = (
                     "[interactive output not available in the offline report: "
                     + ", ".join(dropped)

@@ -105,11 +105,17 @@ def test_widget_output_falls_back_to_static_view() -> None:
             ),
         ),
         _code("v", _display({"application/vnd.jupyter.widget-view+json": widget})),
+        _code("j", _display({"application/javascript": "alert(1)"})),
     )
     nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
     page = render_report.render_page(render_report.make_exporter(False), nb, "06 Widgets", "")
-    assert "IntSlider(5)" in page
-    assert "interactive output not available in the offline report" in page
+    assert "IntSlider(5)" not in page, "a widget's repr means nothing to a reader"
+    assert "[interactive IntSlider widget: it works when the notebook is open in" in page
+    assert "[interactive widget: it works when the notebook is open in" in page
+    assert (
+        "[interactive output not available in the offline report: application/javascript]" in page
+    )
+    assert "alert(1)" not in page
     assert '<script type="application/vnd.jupyter.widget' not in page
     assert "widget-state+json" not in page
     assert not render_report.remote_resources(page)
