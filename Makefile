@@ -13,7 +13,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 export PYTHONHASHSEED := 0
 
-.PHONY: all install corpus notebooks report test lint unit nbval browser bench lab clean help
+.PHONY: all install corpus notebooks report test lint unit nbval browser bench params lab clean help
 
 help:
 	@echo "make all     segment corpus/raw, execute notebooks 01-06 in order, render build/report"
@@ -21,6 +21,7 @@ help:
 	@echo "make corpus  rebuild corpus/segmented/ from corpus/raw/ only"
 	@echo "make bench   run the benchmark in bench/ (prints a table)"
 	@echo "make lab     open the notebooks in JupyterLab"
+	@echo "make params NB=03 ARGS='-p KS \"[4, 6]\"'   rerun a notebook with other parameters on a copy"
 
 all: corpus notebooks report
 
@@ -60,6 +61,11 @@ unit: $(STAMP)
 
 nbval: $(STAMP)
 	$(VENV)/bin/pytest $(NBVAL_FLAGS) $(NOTEBOOKS)
+
+# Rerun one notebook with other parameter values on a copy of the project (committed files untouched):
+#   make params NB=03 ARGS='-p KS "[4, 6, 8]" --rerun-later'
+params: $(STAMP)
+	$(PY) scripts/run_with_params.py $(NB) $(ARGS)
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/

@@ -85,7 +85,8 @@ def parse_value(text: str) -> object:
 def run_name(nb: Path, params: dict[str, object]) -> str:
     """A folder name from the notebook number and the parameter values."""
     parts = [nb.name[:2]] + [f"{k}-{v}" for k, v in params.items()]
-    return re.sub(r"[^A-Za-z0-9_.-]+", "", "_".join(parts).replace(" ", ""))[:120]
+    name = "_".join(parts).replace(" ", "").replace(",", "-")
+    return re.sub(r"[^A-Za-z0-9_.-]+", "", name)[:120]
 
 
 def main(argv: list[str] | None = None) -> int:
