@@ -32,22 +32,9 @@ import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-IGNORED_PARTS = {".git", ".venv", "build", "__pycache__", ".ipynb_checkpoints", ".pytest_cache"}
+sys.path.insert(0, str(REPO_ROOT))
 
-
-def project_files(root: Path) -> list[Path]:
-    """The project's files as git sees them (tracked plus untracked, not ignored)."""
-    try:
-        listed = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-            cwd=root,
-            capture_output=True,
-            check=True,
-        ).stdout.decode()
-        files = [Path(p) for p in listed.split("\0") if p]
-    except (OSError, subprocess.CalledProcessError):
-        files = [p.relative_to(root) for p in root.rglob("*") if p.is_file()]
-    return sorted(f for f in files if not IGNORED_PARTS & set(f.parts) and (root / f).is_file())
+from helpers.project_copy import copy_project  # noqa: E402
 
 
 def find_notebook(notebooks_dir: Path, key: str) -> Path:
@@ -122,9 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     run_dir = REPO_ROOT / "build" / "params" / (args.name or run_name(source_nb, params))
     if run_dir.exists():
         shutil.rmtree(run_dir)
-    for rel in project_files(REPO_ROOT):
-        (run_dir / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(REPO_ROOT / rel, run_dir / rel)
+    copy_project(REPO_ROOT, run_dir)
     print(f"copied the project to {run_dir.relative_to(REPO_ROOT)}/", flush=True)
 
     import papermill

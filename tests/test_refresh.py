@@ -37,10 +37,11 @@ import nbformat
 import pandas as pd
 import pytest
 
+from helpers.project_copy import copy_project, project_files
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = REPO_ROOT / "tests" / "fixtures" / "refresh"
 VENV = Path(sys.prefix)  # the venv running the tests, reused by the copy (VENV=...)
-IGNORED_PARTS = {".git", ".venv", "build", "__pycache__", ".ipynb_checkpoints", ".pytest_cache"}
 
 EXPECTED = {
     "refresh_adcs_page.txt": {
@@ -76,28 +77,6 @@ BOILERPLATE = [
     "Themed supplements",
     "is director of children's services at an English shire county",
 ]
-
-
-def project_files(root: Path) -> list[Path]:
-    """Files of the project as a clean clone would have them (plus new, unignored files)."""
-    try:
-        listed = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-            cwd=root,
-            capture_output=True,
-            check=True,
-        ).stdout.decode()
-        files = [Path(p) for p in listed.split("\0") if p]
-    except (OSError, subprocess.CalledProcessError):
-        files = [p.relative_to(root) for p in root.rglob("*") if p.is_file()]
-    return sorted(f for f in files if not IGNORED_PARTS & set(f.parts) and (root / f).is_file())
-
-
-def copy_project(src: Path, dst: Path) -> None:
-    """Copy the project's files from ``src`` into ``dst`` (timestamps and modes kept)."""
-    for rel in project_files(src):
-        (dst / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(src / rel, dst / rel)
 
 
 def _notebooks(root: Path) -> list[Path]:
