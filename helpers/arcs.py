@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from sklearn.cluster import KMeans
 from textblob.en.sentiments import PatternAnalyzer
+from threadpoolctl import threadpool_limits
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from helpers.paths import DATA_DIR
@@ -261,11 +262,14 @@ def cluster_arcs(
     """K-means on arc shapes (each arc centred on its own mean): labels, centroids, inertia.
 
     Labels are renumbered so cluster 0 is the largest (ties: lower original id), making
-    the numbering stable across runs with the same seed.
+    the numbering stable across runs with the same seed. K-means runs on one thread: on
+    a few hundred arcs more threads gain nothing, and OpenMP threads that spin while
+    other processes hold the cores (the test suite runs two at once) made it 10x slower.
     """
     shapes = np.asarray(arcs, dtype=float)
     shapes = shapes - shapes.mean(axis=1, keepdims=True)
-    model = KMeans(n_clusters=k, random_state=seed, n_init=n_init).fit(shapes)
+    with threadpool_limits(limits=1):
+        model = KMeans(n_clusters=k, random_state=seed, n_init=n_init).fit(shapes)
     sizes = np.bincount(model.labels_, minlength=k)
     order = sorted(range(k), key=lambda c: (-sizes[c], c))
     remap = {old: new for new, old in enumerate(order)}

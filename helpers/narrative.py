@@ -606,11 +606,12 @@ def npf_role(
     agent villain, patient victim; "support": agent hero, patient none). Stated extras:
     a negated help verb or a help verb under the control verb "fail" makes the agent a
     villain ("the DfE has failed to fund"); a control verb "struggle" makes the agent a
-    victim. Unknown verbs and "other" mentions give "none".
+    victim. Unknown verbs and "other" mentions give "none". ``verbs`` may already be
+    indexed by ``lemma`` (``code_mentions`` indexes it once for the whole corpus).
     """
     if agency.role not in {"agent", "patient"} or not agency.verb:
         return "none", ""
-    table = verbs.set_index("lemma")
+    table = verbs if verbs.index.name == "lemma" else verbs.set_index("lemma")
     category = table["category"].get(agency.verb, "")
     if agency.control == "struggle" and agency.role == "agent":
         return "victim", category or "suffer"
@@ -671,6 +672,7 @@ def code_mentions(
     verb, rule, negated, modal, control, verb_category, npf_role``.
     """
     patterns = compile_actor_patterns(actors)
+    verbs_by_lemma = verbs.set_index("lemma")
     rows = []
     for sent_id, doc_id, text in zip(
         sentences["sent_id"], sentences["doc_id"], sentences["text"], strict=True
@@ -678,7 +680,7 @@ def code_mentions(
         tagged = pos_tag(text)
         for mention in find_mentions(text, tagged, patterns):
             agency = code_agency(tagged, mention)
-            role, category = npf_role(agency, verbs)
+            role, category = npf_role(agency, verbs_by_lemma)
             rows.append(
                 {
                     "sent_id": sent_id,

@@ -3,7 +3,7 @@
 Each notebook has one cell tagged ``parameters`` (k, seeds, period boundaries,
 minimum post length ...). This script copies the project (the files git knows
 about, no .venv or build/) to ``build/params/<run name>/``, executes the chosen
-notebook there with papermill and the new values (papermill inserts an
+notebook there with the new values (``helpers.notebook_run``: papermill inserts an
 "injected-parameters" cell after the parameters cell), optionally re-executes
 the later notebooks that may read its results, and renders that copy's report.
 The committed ``figures/`` and ``results/`` are never overwritten.
@@ -24,7 +24,6 @@ is not a literal is passed as a string. Outputs: the executed notebook at
 from __future__ import annotations
 
 import argparse
-import ast
 import re
 import shutil
 import subprocess
@@ -34,39 +33,16 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
+from helpers.notebook_run import (  # noqa: E402
+    NOTEBOOK_GLOB,
+    NotebookError,
+    execute_notebook,
+    find_notebook,
+    parameters_cell,
+    parse_value,
+    unknown_parameters,
+)
 from helpers.project_copy import copy_project  # noqa: E402
-
-
-def find_notebook(notebooks_dir: Path, key: str) -> Path:
-    """The notebook whose number (``03``) or file name (``03_topics.ipynb``) is ``key``."""
-    matches = sorted(
-        p
-        for p in notebooks_dir.glob("[0-9][0-9]_*.ipynb")
-        if p.name == key or p.stem == key or p.name.startswith(f"{key.zfill(2)}_")
-    )
-    if len(matches) != 1:
-        found = ", ".join(p.name for p in matches) or "none"
-        raise SystemExit(f"run_with_params: notebook {key!r} matches {found} in {notebooks_dir}")
-    return matches[0]
-
-
-def parameters_cell(path: Path) -> str:
-    """Source of the notebook's cell tagged ``parameters`` (error if not exactly one)."""
-    import nbformat
-
-    nb = nbformat.read(path, as_version=4)
-    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
-    if len(cells) != 1:
-        raise SystemExit(f"run_with_params: {path.name} has {len(cells)} cells tagged 'parameters'")
-    return cells[0].source
-
-
-def parse_value(text: str) -> object:
-    """A Python literal if ``text`` is one, else the text itself."""
-    try:
-        return ast.literal_eval(text)
-    except (ValueError, SyntaxError):
-        return text
 
 
 def run_name(nb: Path, params: dict[str, object]) -> str:
@@ -93,13 +69,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-report", action="store_true", help="do not render the report")
     args = parser.parse_args(argv)
 
-    source_nb = find_notebook(REPO_ROOT / "notebooks", args.notebook)
-    defaults = parameters_cell(source_nb)
+    try:
+        source_nb = find_notebook(REPO_ROOT / "notebooks", args.notebook)
+        defaults = parameters_cell(source_nb)
+    except ValueError as error:
+        raise SystemExit(f"run_with_params: {error}") from None
     if args.list:
         print(f"{source_nb.name}, parameters cell:\n{defaults}")
         return 0
     params = {name: parse_value(value) for name, value in args.param}
-    unknown = [n for n in params if not re.search(rf"^\s*{re.escape(n)}\s*[:=]", defaults, re.M)]
+    unknown = unknown_parameters(defaults, list(params))
     if unknown:
         raise SystemExit(
             f"run_with_params: {source_nb.name} has no parameter {unknown}; "
@@ -112,28 +91,18 @@ def main(argv: list[str] | None = None) -> int:
     copy_project(REPO_ROOT, run_dir)
     print(f"copied the project to {run_dir.relative_to(REPO_ROOT)}/", flush=True)
 
-    import papermill
-
     notebooks_dir = run_dir / "notebooks"
     target = notebooks_dir / source_nb.name
-    later = sorted(p for p in notebooks_dir.glob("[0-9][0-9]_*.ipynb") if p.name > target.name)
+    later = sorted(p for p in notebooks_dir.glob(NOTEBOOK_GLOB) if p.name > target.name)
     plan = [(target, params)] + ([(p, {}) for p in later] if args.rerun_later else [])
     for path, values in plan:
         shown = ", ".join(f"{k}={v!r}" for k, v in values.items()) or "default parameters"
         print(f"executing {path.name} with {shown}", flush=True)
         try:
-            papermill.execute_notebook(
-                str(path),
-                str(path),
-                parameters=values,
-                cwd=str(notebooks_dir),
-                kernel_name="python3",
-                progress_bar=False,
-            )
-        except papermill.PapermillExecutionError as err:
+            execute_notebook(path, values)
+        except NotebookError as err:
             print(
-                f"run_with_params: ERROR: {path.name} failed in cell {err.exec_count}: "
-                f"{err.ename}: {err.evalue}\n  the notebook with the error is saved at "
+                f"run_with_params: ERROR: {err}\n  the notebook with the error is saved at "
                 f"{path.relative_to(REPO_ROOT)}",
                 file=sys.stderr,
             )

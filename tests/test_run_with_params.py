@@ -1,4 +1,5 @@
-"""Unit tests for scripts/run_with_params.py (argument handling; no notebook is executed)."""
+"""Unit tests for scripts/run_with_params.py and the notebook lookups it shares with
+``make notebooks`` (``helpers/notebook_run.py``); no project notebook is executed here."""
 
 from __future__ import annotations
 
@@ -13,13 +14,15 @@ sys.path.insert(0, str(REPO_ROOT / "scripts"))
 
 import run_with_params  # noqa: E402
 
+from helpers import notebook_run  # noqa: E402
+
 
 @pytest.mark.parametrize(
     ("text", "value"),
     [("12", 12), ("0.5", 0.5), ("[8, 12]", [8, 12]), ("None", None), ("'x'", "x"), ("abc", "abc")],
 )
 def test_parse_value(text: str, value: object) -> None:
-    assert run_with_params.parse_value(text) == value
+    assert notebook_run.parse_value(text) == value
 
 
 def test_run_name_is_a_safe_folder_name() -> None:
@@ -40,17 +43,17 @@ def _notebook(folder: Path, name: str, parameters: str | None) -> Path:
 def test_find_notebook_by_number_or_name(tmp_path: Path) -> None:
     path = _notebook(tmp_path, "03_topics.ipynb", "K = 6")
     _notebook(tmp_path, "04_more.ipynb", "K = 6")
-    assert run_with_params.find_notebook(tmp_path, "03") == path
-    assert run_with_params.find_notebook(tmp_path, "3") == path
-    assert run_with_params.find_notebook(tmp_path, "03_topics.ipynb") == path
-    with pytest.raises(SystemExit, match="'07' matches none"):
-        run_with_params.find_notebook(tmp_path, "07")
+    assert notebook_run.find_notebook(tmp_path, "03") == path
+    assert notebook_run.find_notebook(tmp_path, "3") == path
+    assert notebook_run.find_notebook(tmp_path, "03_topics.ipynb") == path
+    with pytest.raises(ValueError, match="'07' matches none"):
+        notebook_run.find_notebook(tmp_path, "07")
 
 
 def test_parameters_cell_must_be_unique(tmp_path: Path) -> None:
-    assert run_with_params.parameters_cell(_notebook(tmp_path, "01_a.ipynb", "K = 6")) == "K = 6"
-    with pytest.raises(SystemExit, match="has 0 cells tagged 'parameters'"):
-        run_with_params.parameters_cell(_notebook(tmp_path, "02_b.ipynb", None))
+    assert notebook_run.parameters_cell(_notebook(tmp_path, "01_a.ipynb", "K = 6")) == "K = 6"
+    with pytest.raises(ValueError, match="has 0 cells tagged 'parameters'"):
+        notebook_run.parameters_cell(_notebook(tmp_path, "02_b.ipynb", None))
 
 
 def test_every_committed_notebook_has_one_parameters_cell() -> None:
@@ -58,7 +61,7 @@ def test_every_committed_notebook_has_one_parameters_cell() -> None:
     notebooks = sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     assert notebooks
     for path in notebooks:
-        assert run_with_params.parameters_cell(path).strip(), f"{path.name}: empty parameters cell"
+        assert notebook_run.parameters_cell(path).strip(), f"{path.name}: empty parameters cell"
 
 
 def test_unknown_parameter_is_refused_before_anything_runs(
