@@ -1,7 +1,7 @@
 """Open the rendered report in a real headless browser with the network blocked.
 
-The test renders the committed notebooks itself (``scripts/render_report.py``
-into a temporary folder), so it works from a clean clone, then opens the index
+The test renders the committed notebooks itself (``scripts/render_report.py``'s
+``main``, into a temporary folder), so it works from a clean clone, then opens the index
 and every page (full and reader versions) in Debian's ``chromium`` driven by
 Playwright. Every request that is not ``file:``/``data:``/``blob:`` is aborted
 and recorded; the test fails if any was attempted.
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -63,16 +62,13 @@ def _in_ci() -> bool:
 
 @pytest.fixture(scope="module")
 def report_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Render the committed notebooks into a fresh folder with the project's script."""
+    """Render the committed notebooks into a fresh folder with the project's script.
+
+    In this process (``render_report.main``, what the command line calls): the refresh
+    test already runs the script as a command, through ``make report``.
+    """
     out = tmp_path_factory.mktemp("report")
-    proc = subprocess.run(
-        [sys.executable, str(REPO_ROOT / "scripts" / "render_report.py"), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        cwd=REPO_ROOT,
-        check=False,
-    )
-    assert proc.returncode == 0, f"render_report.py failed:\n{proc.stdout}\n{proc.stderr}"
+    assert render_report.main(["--out", str(out)]) == 0, "render_report.py failed (see output)"
     return out
 
 
