@@ -4,8 +4,10 @@ Items (``--only`` takes a comma-separated list of these groups):
 
 ``floor``
     Executing an empty notebook, and one that only imports the stack (pandas,
-    numpy, matplotlib.pyplot, gensim, the helpers package), with nbconvert, as the
-    notebooks are executed. Kernel start plus imports: no notebook can be faster.
+    numpy, matplotlib.pyplot, gensim, the helpers package), with ``jupyter nbconvert
+    --execute``, one process per notebook. Kernel start plus imports: no notebook can
+    be faster (``make notebooks`` runs all notebooks in one process, so it pays
+    slightly less than this per notebook).
 ``segmentation``
     In a fresh worker process, after imports: ``segment_corpus`` of corpus/raw and
     ``prepare_corpus`` of the distinct posts, first call (cold: includes lazy
