@@ -108,5 +108,8 @@ def execute_notebook(path: Path, parameters: dict[str, Any] | None = None) -> No
             (i for i, out in enumerate(outputs) if any(o.output_type == "error" for o in out)),
             None,
         )
+        where = "a cell" if cell is None else f"cell {cell}"
+        if cell is not None and nb.cells[cell].get("execution_count"):
+            where += f" (In [{nb.cells[cell].execution_count}] in JupyterLab)"
         summary = f"{failure.ename}: {failure.evalue}"
-        raise NotebookError(f"{path.name}: cell {cell} raised {summary}") from None
+        raise NotebookError(f"{path.name}: {where} raised {summary}") from None

@@ -54,7 +54,8 @@ def test_parameters_are_injected_and_a_rerun_rewrites_the_file_byte_for_byte(
 
 def test_a_failing_cell_is_named_and_the_traceback_saved(tmp_path: Path) -> None:
     path = _tiny(tmp_path, "02_fails.ipynb", "print('before')\n1 / 0")
-    with pytest.raises(NotebookError, match=r"02_fails.ipynb: cell 2 raised ZeroDivisionError"):
+    expected = r"02_fails.ipynb: cell 2 \(In \[2\] in JupyterLab\) raised ZeroDivisionError"
+    with pytest.raises(NotebookError, match=expected):
         execute_notebook(path)
     outputs = nbformat.read(path, as_version=4).cells[2].outputs
     assert [o.output_type for o in outputs] == ["stream", "error"]
