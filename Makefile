@@ -66,7 +66,8 @@ nbval: $(STAMP)
 # Rerun one notebook with other parameter values on a copy of the project (committed files untouched):
 #   make params NB=03 ARGS='-p KS "[4, 6, 8]" --rerun-later'
 params: $(STAMP)
-	$(PY) scripts/run_with_params.py $(NB) $(ARGS)
+	$(PY) scripts/run_with_params.py $(NB) $(ARGS) \
+		2> >(grep -v "running over TCP without encryption" >&2)
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/
