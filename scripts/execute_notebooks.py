@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 import time
 from pathlib import Path
@@ -67,8 +66,6 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         raise SystemExit(f"execute_notebooks: no such notebook: {', '.join(missing)}")
     overrides = load_parameter_file(args.params, notebooks) if args.params else {}
-    # jupyter_client warns on every kernel start that local TCP is unencrypted: noise here.
-    logging.getLogger("traitlets").setLevel(logging.ERROR)
 
     started = time.perf_counter()
     for number, path in enumerate(notebooks, start=1):
