@@ -25,6 +25,8 @@ POST_COLUMNS: list[str] = [
     "author",
     "role",
     "authority",
+    "writer_role",
+    "writer_role_basis",
     "date",
     "date_precision",
     "date_low",
@@ -39,6 +41,25 @@ POST_COLUMNS: list[str] = [
 PARAGRAPH_COLUMNS: list[str] = ["doc_id", "para_id", "position", "line_no", "n_words", "text"]
 DATE_COLUMNS: list[str] = ["date", "date_low", "date_high"]
 INT_COLUMNS: list[str] = ["position_in_file", "n_words", "n_paragraphs"]
+
+
+#: Values of ``writer_role``: a serving director of children's services, another officer
+#: (e.g. an ADCS policy officer, an assistant director), a commentator, or unknown.
+WRITER_ROLES: tuple[str, ...] = ("dcs", "officer", "commentator", "unknown")
+
+
+def director_posts(posts: pd.DataFrame, include_unknown: bool = True) -> pd.DataFrame:
+    """Posts usable for claims about directors: drop posts known to be by others.
+
+    ``writer_role`` says who wrote a post. Posts by officers or commentators are always
+    dropped; posts whose writer is unknown are kept unless ``include_unknown`` is false.
+    Notebooks print how many posts of each role they keep.
+    """
+    unexpected = sorted(set(posts["writer_role"].dropna()) - set(WRITER_ROLES))
+    if unexpected:
+        raise ValueError(f"writer_role has unexpected values {unexpected}; expected {WRITER_ROLES}")
+    keep = {"dcs", "unknown"} if include_unknown else {"dcs"}
+    return posts[posts["writer_role"].isin(keep)].reset_index(drop=True)
 
 
 class CorpusNotBuiltError(FileNotFoundError):
@@ -71,7 +92,7 @@ def load_corpus(include_reprints: bool = False, path: Path = POSTS_PATH) -> pd.D
         posts[column] = pd.to_datetime(posts[column], format="%Y-%m-%d")
     for column in INT_COLUMNS:
         posts[column] = posts[column].astype("int64")
-    for column in ("source", "format", "date_precision"):
+    for column in ("source", "format", "date_precision", "writer_role"):
         posts[column] = posts[column].astype("category")
     if not include_reprints:
         posts = posts[posts["duplicate_of"].isna()].reset_index(drop=True)

@@ -749,6 +749,9 @@ def _posts_frame(posts: list[RawPost], reprints: dict[str, tuple[str, float]]) -
                 "author": post.author,
                 "role": post.role,
                 "authority": post.authority,
+                # Placeholder until author inference lands (issue 10): unknown stays unknown.
+                "writer_role": "unknown",
+                "writer_role_basis": None,
                 "byline_date": pd.Timestamp(post.byline_date) if post.byline_date else pd.NaT,
                 "duplicate_of": reprints.get(post.doc_id, (None, 0.0))[0],
                 "metadata_basis": "; ".join(post.metadata_basis) or None,

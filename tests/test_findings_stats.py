@@ -1,0 +1,132 @@
+"""Unit tests of the findings renderer and the shared statistics."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import cohen_kappa_score
+
+from helpers.findings import (
+    Findings,
+    direction,
+    fmt_ci,
+    fmt_int,
+    fmt_num,
+    fmt_p,
+    fmt_pct,
+    interval_phrase,
+    plural,
+    significance,
+    typed_numbers,
+)
+from helpers.stats import (
+    agreement_ci,
+    benjamini_hochberg,
+    bootstrap_ci,
+    holm,
+    jaccard,
+    match_one_to_one,
+    permutation_pvalue,
+)
+
+
+def test_formatters_round_and_sign():
+    assert fmt_int(1234) == "1,234"
+    assert fmt_num(-0.254, 2) == "\u22120.25"
+    assert fmt_num(-0.0001, 2) == "0.00"
+    assert fmt_pct(0.653) == "65%"
+    assert fmt_ci(0.12, 0.314) == "95% CI 0.12 to 0.31"
+    assert fmt_p(0.0004) == "p < 0.001"
+    assert fmt_p(0.0123) == "p = 0.012"
+    assert plural(1, "post") == "1 post" and plural(3, "post") == "3 posts"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: fmt_int(2.5),
+        lambda: fmt_pct(1.5),
+        lambda: fmt_p(1.2),
+        lambda: fmt_ci(0.3, 0.1),
+        lambda: fmt_num(float("nan")),
+    ],
+)
+def test_formatters_refuse_impossible_values(call):
+    with pytest.raises(ValueError):
+        call()
+
+
+def test_wording_follows_the_result():
+    assert significance(0.01) == "statistically significant"
+    assert significance(0.2) == "not statistically significant"
+    assert direction(0.3) == "higher" and direction(-0.3) == "lower"
+    assert direction(0.001, tolerance=0.01) == "the same"
+    assert interval_phrase(0.1, 0.3, "up", "down", "unclear") == "up"
+    assert interval_phrase(-0.3, -0.1, "up", "down", "unclear") == "down"
+    assert interval_phrase(-0.1, 0.3, "up", "down", "unclear") == "unclear"
+
+
+def test_findings_renders_same_text_as_markdown_and_plain():
+    f = Findings("Findings").add("one").add("two")
+    assert f._repr_markdown_() == repr(f) == "### Findings\n\n- one\n- two\n"
+    with pytest.raises(ValueError):
+        f.add("  ")
+
+
+def test_typed_numbers_finds_hand_typed_values_only():
+    text = "\n".join(
+        [
+            "# Heading with 3 numbers 4",
+            "We found 65% of posts and 0.13 kappa.",
+            "Set `N_BOOT = 1000` in notebook 03 and see figure 2, years 2017-2019.",
+            "- 1. a list marker",
+            "```",
+            "code 42",
+            "```",
+        ]
+    )
+    hits = typed_numbers(text)
+    assert len(hits) == 2 and "65%" in hits[0] and "0.13" in hits[1]
+    assert typed_numbers("a scale of -2 to +2", allowed=("-2", "+2")) == []
+
+
+def test_bootstrap_ci_covers_the_mean_and_is_reproducible():
+    values = np.arange(100, dtype=float)
+    est, low, high = bootstrap_ci(values, np.mean, n_boot=500, seed=1)
+    assert est == pytest.approx(49.5)
+    assert low < est < high and high - low < 20
+    assert bootstrap_ci(values, np.mean, n_boot=500, seed=1) == (est, low, high)
+    frame = pd.DataFrame({"x": values})
+    assert bootstrap_ci(frame, lambda d: d["x"].mean(), n_boot=500, seed=1)[1:] == (low, high)
+
+
+def test_permutation_pvalue_tails():
+    null = np.arange(99)
+    assert permutation_pvalue(1000, null) == pytest.approx(1 / 100)
+    assert permutation_pvalue(-1, null, "less") == pytest.approx(1 / 100)
+    assert permutation_pvalue(49, null, "two-sided") == pytest.approx(1.0)
+    with pytest.raises(ValueError):
+        permutation_pvalue(1, null, "sideways")
+
+
+def test_corrections_match_textbook_values():
+    p = [0.01, 0.04, 0.03, 0.005]
+    assert np.allclose(holm(p), [0.03, 0.06, 0.06, 0.02])
+    assert np.allclose(benjamini_hochberg(p), [0.02, 0.04, 0.04, 0.02])
+
+
+def test_one_to_one_matching_claims_each_partner_once():
+    # Best-match pairing would give both rows column 0; Hungarian must not.
+    sim = np.array([[0.9, 0.1], [0.8, 0.7]])
+    rows, cols, values = match_one_to_one(sim)
+    assert sorted(cols.tolist()) == [0, 1]
+    assert values.sum() == pytest.approx(1.6)
+    assert jaccard(["a", "b"], ["b", "c"]) == pytest.approx(1 / 3)
+
+
+def test_agreement_ci_brackets_kappa():
+    rng = np.random.default_rng(0)
+    a = rng.integers(0, 3, 200)
+    b = np.where(rng.random(200) < 0.8, a, rng.integers(0, 3, 200))
+    value, low, high = agreement_ci(a, b, cohen_kappa_score, n_boot=300, seed=2)
+    assert value == pytest.approx(cohen_kappa_score(a, b))
+    assert low < value < high
