@@ -130,3 +130,24 @@ def test_agreement_ci_brackets_kappa():
     value, low, high = agreement_ci(a, b, cohen_kappa_score, n_boot=300, seed=2)
     assert value == pytest.approx(cohen_kappa_score(a, b))
     assert low < value < high
+
+
+def test_fold_quotes_keeps_offsets():
+    from helpers.textnorm import fold_quotes
+
+    text = "Children\u2019s \u201ctrust\u201d"
+    assert fold_quotes(text) == 'Children\'s "trust"' and len(fold_quotes(text)) == len(text)
+
+
+def test_load_lexicon_names_file_and_problem(tmp_path):
+    from helpers.lexicons import load_lexicon
+
+    path = tmp_path / "lex.csv"
+    path.write_text("term,reason\ngood,x\ngood,\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="lex.csv: empty 'reason' on row"):
+        load_lexicon(path, ["term", "reason"], not_empty=["reason"])
+    with pytest.raises(ValueError, match="lex.csv: duplicated 'term'"):
+        load_lexicon(path, ["term", "reason"], key="term")
+    with pytest.raises(ValueError, match="missing columns"):
+        load_lexicon(path, ["term", "valence"])
+    assert list(load_lexicon(path, ["term"])["term"]) == ["good", "good"]
