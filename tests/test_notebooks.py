@@ -69,14 +69,25 @@ def test_no_stderr_errors_svg_or_machine_paths(path: Path) -> None:
 def test_structure_question_parameters_findings(path: Path) -> None:
     notebook = load(path)
     assert notebook["metadata"]["kernelspec"]["name"] == "python3"
-    first, last = notebook["cells"][0], notebook["cells"][-1]
+    first = notebook["cells"][0]
     opening = "".join(first["source"])
     assert first["cell_type"] == "markdown" and opening.startswith(f"# {path.name[:2]}")
     for word in ("Question", "Inputs", "Outputs"):
         assert f"**{word}" in opening, f"{path.name}: opening cell lacks '{word}'"
     tagged = [c for c in notebook["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
     assert len(tagged) == 1, f"{path.name}: needs exactly one cell tagged 'parameters'"
-    assert last["cell_type"] == "markdown" and "## Findings" in "".join(last["source"])
+    headings = [
+        i
+        for i, c in enumerate(notebook["cells"])
+        if c["cell_type"] == "markdown" and "## Findings" in "".join(c["source"])
+    ]
+    assert headings, f"{path.name}: needs a '## Findings' section"
+    generated = [
+        c
+        for c in notebook["cells"][headings[-1] :]
+        if c["cell_type"] == "code" and "Findings(" in "".join(c["source"])
+    ]
+    assert generated, f"{path.name}: findings must be generated from outputs (helpers.findings)"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -85,3 +96,24 @@ def test_figures_saved_by_the_notebook_exist(path: Path) -> None:
     for name in re.findall(r"figures/(\d\d_[a-z0-9-]+)\.png", text):
         assert name.startswith(path.name[:2]), f"{name} is not numbered after {path.name}"
         assert (REPO_ROOT / "figures" / f"{name}.png").exists(), name
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_number_typed_by_hand_in_prose(path: Path) -> None:
+    """Numbers in Markdown cells go stale on a rerun: findings are generated in outputs.
+
+    ``helpers.findings.typed_numbers`` skips headings, inline code, references to
+    notebooks/sections/figures, years and the allowed fixed definitions a notebook lists
+    in its metadata (``"dcs_voices": {"fixed_numbers": ["-2", "+2"]}``).
+    """
+    from helpers.findings import typed_numbers
+
+    notebook = load(path)
+    allowed = notebook["metadata"].get("dcs_voices", {}).get("fixed_numbers", [])
+    hits = [
+        hit
+        for cell in notebook["cells"]
+        if cell["cell_type"] == "markdown"
+        for hit in typed_numbers("".join(cell["source"]), allowed=allowed)
+    ]
+    assert not hits, f"{path.name}: {len(hits)} number(s) typed by hand, e.g. {hits[:5]}"
