@@ -30,6 +30,31 @@ Keyness (``keyness_table``)
       in at least ``min_docs`` documents of the group in which it is *more*
       frequent (the group it is key for).
 
+Post-level keyness (``post_keyness``)
+    The G2 test above treats every token as an independent draw. Words come in
+    bursts (a post about fostering says *foster* ten times), so a word used
+    heavily in a few posts looks "significant" although the posts, not the
+    tokens, are the sampled units (Lijffijt et al. 2016, "Significance testing
+    of word frequencies in corpora", *Digital Scholarship in the Humanities*
+    31(2)). ``post_keyness`` keeps the same candidate words (same dispersion
+    filter) and adds, for each:
+
+    * ``p_perm``: a two-sided permutation p-value of the log ratio over *post
+      labels*: the group labels are shuffled among the posts ``n_perm`` times
+      (the same shuffles for every word), each post keeping all its tokens, and
+      the observed log ratio is compared with the shuffled ones
+      (``helpers.stats.permutation_pvalue``, +1 corrected, so the smallest
+      attainable value is ``1 / (n_perm + 1)``);
+    * ``p_holm`` and ``p_bh``: ``p_perm`` adjusted for the number of words
+      tested (Holm, family-wise; Benjamini-Hochberg, false discovery rate);
+    * ``lr_low``, ``lr_high``: a percentile interval of the log ratio from a
+      bootstrap that resamples posts within each group (group sizes fixed);
+    * ``dp_key``: Gries' (2008) DP, the dispersion of the word over the posts
+      of the group it is key for: ``0.5 * sum_i |v_i - s_i|`` with ``v_i`` the
+      share of the word's occurrences in post ``i`` and ``s_i`` the post's
+      share of the group's tokens. 0 = spread exactly in proportion to post
+      length; values near 1 = concentrated in one post.
+
 Two-word expressions (``bigram_table``)
     Adjacent pairs of tokens, neither a stopword, counted with their document
     frequency and pointwise mutual information
@@ -43,8 +68,11 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 from scipy.stats import chi2
+
+from helpers.stats import benjamini_hochberg, holm, permutation_pvalue
 
 #: Frequency substituted for a zero count in the log ratio (Hardie 2014).
 ZERO_ADJUSTMENT: float = 0.5
@@ -64,6 +92,9 @@ KEYNESS_COLUMNS: list[str] = [
 ]
 
 BIGRAM_COLUMNS: list[str] = ["bigram", "freq", "docs", "pmi"]
+
+#: Columns ``post_keyness`` adds to ``KEYNESS_COLUMNS``.
+POST_KEYNESS_COLUMNS: list[str] = ["lr_low", "lr_high", "dp_key", "p_perm", "p_holm", "p_bh"]
 
 
 def _check_docs(docs: Sequence[Sequence[str]], name: str) -> None:
@@ -194,6 +225,177 @@ def keyness_table(
     table = pd.DataFrame(rows, columns=KEYNESS_COLUMNS)
     table = table.sort_values(["g2", "word"], ascending=[False, True], kind="mergesort")
     return table.reset_index(drop=True)
+
+
+def count_matrix(docs: Sequence[Sequence[str]], vocabulary: Sequence[str]) -> np.ndarray:
+    """Counts of each word of ``vocabulary`` (columns) in each document (rows)."""
+    _check_docs(docs, "docs")
+    column = {word: j for j, word in enumerate(vocabulary)}
+    matrix = np.zeros((len(docs), len(vocabulary)), dtype=np.int64)
+    for i, doc in enumerate(docs):
+        for word, count in Counter(doc).items():
+            j = column.get(word)
+            if j is not None:
+                matrix[i, j] = count
+    return matrix
+
+
+def gries_dp(counts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Gries' (2008) deviation of proportions for each column of ``counts``.
+
+    ``counts`` is documents x words, ``sizes`` the documents' token counts.
+    ``DP = 0.5 * sum_i |v_i - s_i|`` where ``v_i`` is document ``i``'s share of
+    the word's occurrences and ``s_i`` its share of all tokens. 0 means the word
+    is spread exactly in proportion to document length; the maximum,
+    ``1 - min(s)``, means every occurrence is in the smallest document. A word
+    that never occurs gets NaN.
+    """
+    counts = np.asarray(counts, dtype=float)
+    sizes = np.asarray(sizes, dtype=float)
+    if counts.ndim != 2 or sizes.shape != (counts.shape[0],):
+        raise ValueError("counts must be documents x words and sizes one value per document")
+    if counts.shape[0] == 0 or sizes.sum() <= 0:
+        raise ValueError("gries_dp needs at least one document with tokens")
+    expected = sizes / sizes.sum()
+    totals = counts.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        observed = counts / totals
+    dp = 0.5 * np.abs(observed - expected[:, None]).sum(axis=0)
+    dp[totals == 0] = np.nan
+    return dp
+
+
+def _log_ratio_array(
+    a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray, zero: float = ZERO_ADJUSTMENT
+) -> np.ndarray:
+    """Vectorised ``log_ratio`` (same zero adjustment); ``c`` and ``d`` broadcast."""
+    a_adj = np.where(a > 0, a, zero)
+    b_adj = np.where(b > 0, b, zero)
+    return np.log2((a_adj / c) / (b_adj / d))
+
+
+def permutation_log_ratio_pvalues(
+    counts: np.ndarray,
+    sizes: np.ndarray,
+    is_target: np.ndarray,
+    n_perm: int = 19_999,
+    seed: int = 0,
+    block: int = 128,
+) -> np.ndarray:
+    """Two-sided permutation p-value of each word's log ratio, shuffling documents' labels.
+
+    ``counts`` is documents x words, ``sizes`` the documents' token counts and
+    ``is_target`` a boolean per document. Every shuffle keeps the number of
+    target documents; the same ``n_perm`` shuffles serve every word. P-values
+    come from ``helpers.stats.permutation_pvalue`` (two-sided, +1 corrected).
+    """
+    counts = np.asarray(counts, dtype=float)
+    sizes = np.asarray(sizes, dtype=float)
+    labels = np.asarray(is_target, dtype=bool)
+    n_docs = counts.shape[0]
+    if labels.shape != (n_docs,) or sizes.shape != (n_docs,):
+        raise ValueError("is_target and sizes need one value per document (row of counts)")
+    n_target = int(labels.sum())
+    if n_target == 0 or n_target == n_docs:
+        raise ValueError("both groups need at least one document")
+    if n_perm < 1:
+        raise ValueError(f"n_perm must be at least 1, got {n_perm}")
+    rng = np.random.default_rng(seed)
+    shuffled = rng.permuted(np.tile(labels, (n_perm, 1)), axis=1).astype(float)
+    size_t = shuffled @ sizes
+    size_r = sizes.sum() - size_t
+    total_counts = counts.sum(axis=0)
+    observed = _log_ratio_array(
+        counts[labels].sum(axis=0),
+        counts[~labels].sum(axis=0),
+        sizes[labels].sum(),
+        sizes[~labels].sum(),
+    )
+    pvalues = np.empty(counts.shape[1])
+    for start in range(0, counts.shape[1], block):
+        stop = min(start + block, counts.shape[1])
+        a = shuffled @ counts[:, start:stop]
+        b = total_counts[start:stop] - a
+        null = _log_ratio_array(a, b, size_t[:, None], size_r[:, None])
+        for j in range(start, stop):
+            pvalues[j] = permutation_pvalue(observed[j], null[:, j - start], "two-sided")
+    return pvalues
+
+
+def bootstrap_log_ratio_ci(
+    counts: np.ndarray,
+    sizes: np.ndarray,
+    is_target: np.ndarray,
+    n_boot: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile interval ``(low, high)`` of each word's log ratio, resampling documents.
+
+    Documents are drawn with replacement *within* each group (the group sizes
+    stay fixed), and the log ratio is recomputed from the resampled counts.
+    """
+    counts = np.asarray(counts, dtype=float)
+    sizes = np.asarray(sizes, dtype=float)
+    labels = np.asarray(is_target, dtype=bool)
+    if not 0 < level < 1:
+        raise ValueError("level must lie in (0, 1)")
+    if n_boot < 1:
+        raise ValueError(f"n_boot must be at least 1, got {n_boot}")
+    if labels.all() or not labels.any():
+        raise ValueError("both groups need at least one document")
+    rng = np.random.default_rng(seed)
+    sums = []
+    for group in (labels, ~labels):
+        n = int(group.sum())
+        weights = rng.multinomial(n, np.full(n, 1 / n), size=n_boot).astype(float)
+        sums.append((weights @ counts[group], weights @ sizes[group]))
+    (a, c), (b, d) = sums
+    replicates = _log_ratio_array(a, b, c[:, None], d[:, None])
+    tail = (1 - level) / 2
+    low, high = np.quantile(replicates, [tail, 1 - tail], axis=0)
+    return low, high
+
+
+def post_keyness(
+    target: Sequence[Sequence[str]],
+    reference: Sequence[Sequence[str]],
+    min_docs: int = 5,
+    n_perm: int = 19_999,
+    n_boot: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """``keyness_table`` plus a post-level test, an interval and a dispersion index.
+
+    The candidate words and the token-level columns are those of
+    ``keyness_table(target, reference, min_docs)``; the added columns
+    (``POST_KEYNESS_COLUMNS``) are described in the module docstring. Rows are
+    sorted by ``p_perm``, then by the absolute log ratio (larger first), then by
+    word, so the order is deterministic.
+    """
+    table = keyness_table(target, reference, min_docs=min_docs)
+    columns = KEYNESS_COLUMNS + POST_KEYNESS_COLUMNS
+    if table.empty:
+        return pd.DataFrame(columns=columns)
+    docs = list(target) + list(reference)
+    is_target = np.array([True] * len(target) + [False] * len(reference))
+    sizes = np.array([len(doc) for doc in docs], dtype=float)
+    counts = count_matrix(docs, table["word"].tolist())
+    table["lr_low"], table["lr_high"] = bootstrap_log_ratio_ci(
+        counts, sizes, is_target, n_boot=n_boot, seed=seed, level=level
+    )
+    dp_target = gries_dp(counts[is_target], sizes[is_target])
+    dp_reference = gries_dp(counts[~is_target], sizes[~is_target])
+    table["dp_key"] = np.where(table["key_for"] == "reference", dp_reference, dp_target)
+    table["p_perm"] = permutation_log_ratio_pvalues(
+        counts, sizes, is_target, n_perm=n_perm, seed=seed
+    )
+    table["p_holm"] = holm(table["p_perm"].to_numpy())
+    table["p_bh"] = benjamini_hochberg(table["p_perm"].to_numpy())
+    table["_abs_lr"] = -table["log_ratio"].abs()
+    table = table.sort_values(["p_perm", "_abs_lr", "word"], kind="mergesort")
+    return table.drop(columns="_abs_lr").reset_index(drop=True)[columns]
 
 
 def adjacent_pairs(doc: Sequence[str], stopwords: Iterable[str] = ()) -> list[tuple[str, str]]:

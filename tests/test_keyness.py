@@ -1,22 +1,31 @@
-"""Tests for helpers.keyness: G2, log ratio, dispersion filter, zero counts, bigrams."""
+"""Tests for helpers.keyness: G2, log ratio, dispersion filter, zero counts, bigrams, and the
+post-level test (permutation over post labels, bootstrap interval, Gries' DP)."""
 
 from __future__ import annotations
 
 import math
 import sys
+from itertools import combinations
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from helpers.keyness import (  # noqa: E402
     KEYNESS_COLUMNS,
+    POST_KEYNESS_COLUMNS,
     adjacent_pairs,
     bigram_table,
+    bootstrap_log_ratio_ci,
+    count_matrix,
+    gries_dp,
     keyness_table,
     log_likelihood,
     log_ratio,
+    permutation_log_ratio_pvalues,
+    post_keyness,
     term_counts,
 )
 
@@ -174,3 +183,108 @@ def test_bigram_table_min_docs_filter() -> None:
     docs = [["child", "protection", "child", "protection"], ["other", "words"]]
     assert bigram_table(docs, min_freq=2, min_docs=2).empty
     assert list(bigram_table(docs, min_freq=2, min_docs=1)["bigram"]) == ["child protection"]
+
+
+# --- post-level keyness -------------------------------------------------------------------
+
+
+def test_count_matrix_rows_are_documents_columns_the_vocabulary() -> None:
+    matrix = count_matrix([["a", "b", "a"], [], ["c"]], ["a", "c", "z"])
+    assert matrix.tolist() == [[2, 0, 0], [0, 0, 0], [0, 1, 0]]
+
+
+def test_gries_dp_hand_examples() -> None:
+    sizes = np.array([10, 10])
+    counts = np.array([[5, 10, 0], [5, 0, 0]])
+    dp = gries_dp(counts, sizes)
+    # even spread: 0; all in one of two equal posts: 0.5 * (|1 - .5| + |0 - .5|) = 0.5
+    assert dp[0] == pytest.approx(0.0)
+    assert dp[1] == pytest.approx(0.5)
+    assert np.isnan(dp[2])
+    # unequal sizes: post shares .2/.8, occurrences 1/1 -> 0.5 * (.3 + .3) = 0.3
+    assert gries_dp(np.array([[1], [1]]), np.array([2, 8]))[0] == pytest.approx(0.3)
+    with pytest.raises(ValueError):
+        gries_dp(np.array([[1]]), np.array([1, 2]))
+
+
+def _exact_two_sided(counts: np.ndarray, sizes: np.ndarray, labels: np.ndarray) -> float:
+    """Exact permutation p over every assignment of the target labels (for checking)."""
+    n, k = len(labels), int(labels.sum())
+    observed = log_ratio(
+        counts[labels].sum(), counts[~labels].sum(), sizes[labels].sum(), sizes[~labels].sum()
+    )
+    values = []
+    for chosen in combinations(range(n), k):
+        mask = np.zeros(n, dtype=bool)
+        mask[list(chosen)] = True
+        values.append(
+            log_ratio(
+                counts[mask].sum(), counts[~mask].sum(), sizes[mask].sum(), sizes[~mask].sum()
+            )
+        )
+    values = np.array(values)
+    greater = np.mean(values >= observed - 1e-12)
+    less = np.mean(values <= observed + 1e-12)
+    return min(1.0, 2 * min(greater, less))
+
+
+def test_permutation_pvalue_approximates_the_exact_permutation_test() -> None:
+    counts = np.array([[3], [2], [4], [0], [1], [0], [1]], dtype=float)
+    sizes = np.array([50, 40, 60, 50, 45, 55, 50], dtype=float)
+    labels = np.array([True, True, True, False, False, False, False])
+    exact = _exact_two_sided(counts[:, 0], sizes, labels)
+    estimate = permutation_log_ratio_pvalues(counts, sizes, labels, n_perm=20_000, seed=1)[0]
+    assert estimate == pytest.approx(exact, abs=0.01)
+    assert exact < 0.2  # the example is not trivially null
+
+
+def test_burst_in_one_post_is_token_significant_but_not_post_significant() -> None:
+    # "burst" occurs 30 times in one target post; "spread" 3 times in every target post.
+    filler = ["w"] * 60
+    target = [filler + ["burst"] * 30] + [filler + ["spread"] * 3 for _ in range(7)]
+    target[0] = target[0] + ["spread"] * 3
+    reference = [filler + ["x"] for _ in range(8)]
+    reference[0] = reference[0] + ["burst"]
+    table = post_keyness(target, reference, min_docs=1, n_perm=4999, n_boot=200, seed=0)
+    rows = table.set_index("word")
+    assert rows.loc["burst", "p_value"] < 1e-6  # token-level G2 calls it highly significant
+    assert rows.loc["burst", "p_perm"] > 0.2  # shuffling posts does not
+    assert rows.loc["spread", "p_perm"] < 0.01  # a word in every target post does pass
+    assert rows.loc["burst", "dp_key"] > 0.8 > 0.1 > rows.loc["spread", "dp_key"]
+
+
+def test_post_keyness_columns_order_and_adjustments() -> None:
+    table = post_keyness(TARGET, REFERENCE, min_docs=1, n_perm=999, n_boot=200, seed=3)
+    assert list(table.columns) == KEYNESS_COLUMNS + POST_KEYNESS_COLUMNS
+    assert set(table["word"]) == set(keyness_table(TARGET, REFERENCE, min_docs=1)["word"])
+    assert (table["p_perm"] >= 1 / 1000).all() and (table["p_perm"] <= 1).all()
+    assert (table["p_holm"] >= table["p_perm"] - 1e-12).all()
+    assert (table["p_bh"] <= table["p_holm"] + 1e-12).all()
+    assert list(table["p_perm"]) == sorted(table["p_perm"])
+    assert table.equals(post_keyness(TARGET, REFERENCE, min_docs=1, n_perm=999, n_boot=200, seed=3))
+
+
+def test_bootstrap_interval_brackets_the_estimate_and_narrows_with_more_posts() -> None:
+    rng = np.random.default_rng(0)
+
+    def sample(n_posts: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        counts = np.concatenate([rng.poisson(4, n_posts), rng.poisson(2, n_posts)])[:, None]
+        sizes = np.full(2 * n_posts, 100.0)
+        labels = np.arange(2 * n_posts) < n_posts
+        return counts.astype(float), sizes, labels
+
+    widths = []
+    for n_posts in (10, 200):
+        counts, sizes, labels = sample(n_posts)
+        low, high = bootstrap_log_ratio_ci(counts, sizes, labels, n_boot=500, seed=0)
+        estimate = log_ratio(
+            counts[labels].sum(), counts[~labels].sum(), sizes[labels].sum(), sizes[~labels].sum()
+        )
+        assert low[0] <= estimate <= high[0]
+        widths.append(high[0] - low[0])
+    assert widths[1] < widths[0] / 2
+
+
+def test_permutation_rejects_degenerate_groups() -> None:
+    with pytest.raises(ValueError, match="both groups"):
+        permutation_log_ratio_pvalues(np.ones((3, 1)), np.ones(3), np.ones(3, dtype=bool))
