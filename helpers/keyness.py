@@ -280,7 +280,7 @@ def permutation_log_ratio_pvalues(
     is_target: np.ndarray,
     n_perm: int = 19_999,
     seed: int = 0,
-    block: int = 128,
+    block: int = 32,
 ) -> np.ndarray:
     """Two-sided permutation p-value of each word's log ratio, shuffling documents' labels.
 
