@@ -90,9 +90,9 @@ RESULT_COLUMNS: list[str] = ["date", "date_precision", "date_low", "date_high", 
 
 #: Study window used when a post offers no evidence at all.
 DEFAULT_LOW = date(2016, 1, 1)
-DEFAULT_HIGH = date(2024, 12, 31)
+DEFAULT_HIGH = date(2026, 12, 31)
 #: Years considered when resolving a weekday date or a recurring event.
-CANDIDATE_YEARS = range(2000, 2031)
+CANDIDATE_YEARS = range(2000, DEFAULT_HIGH.year + 1)
 #: Slack around weekday dates: the post is dated at the latest date it names,
 #: and may have been begun a week before the earliest / published two weeks later.
 WEEKDAY_BEFORE_DAYS = 7
@@ -349,6 +349,21 @@ def _event_evidence(text: str, lowered: str, events: list[_CompiledEvent]) -> Ev
     return evidence
 
 
+FUTURE_CONTEXT_RE = re.compile(
+    r"\b(?:will|shall|by|until|till|before|target|targets|aim|aims|ambition|plan|plans|"
+    r"planned|expected|expect|forecast|projected|predicted|set to|going to|intend|pledge|"
+    r"pledged|promise|promised|commit|committed|halve|halved|double|doubled|next year)\b",
+    re.I,
+)
+
+
+def _future_context(text: str, position: int) -> bool:
+    """Whether the sentence holding ``position`` speaks of the future (a target, a plan)."""
+    start = max(text.rfind(". ", 0, position), text.rfind("\n", 0, position)) + 1
+    ends = [e for e in (text.find(". ", position), text.find("\n", position)) if e >= 0]
+    return bool(FUTURE_CONTEXT_RE.search(text[start : min(ends) if ends else len(text)]))
+
+
 def _bound_evidence(text: str) -> list[Anchor]:
     """Lower bounds from named months ('in October 2017') and past-tense years ('since 2010').
 
@@ -359,6 +374,8 @@ def _bound_evidence(text: str) -> list[Anchor]:
     top_year: int | None = None
     for token in YEAR_TOKEN_RE.finditer(text):
         year, start = int(token.group("year")), token.start()
+        if year > DEFAULT_HIGH.year:  # a target year ('halved in 2030') is never a date
+            continue
         window_start = max(0, start - 30)
         month_match = MONTH_BEFORE_YEAR_RE.search(text, window_start, start)
         if month_match is not None:
@@ -366,6 +383,8 @@ def _bound_evidence(text: str) -> list[Anchor]:
                 text, max(0, month_match.start() - 20), month_match.start()
             )
             if previous and previous.group(1).lower() in FUTURE_WORDS:
+                continue
+            if _future_context(text, start):
                 continue
             month = _MONTHS[month_match.group("month").lower()]
             day = int(month_match.group("day")) if month_match.group("day") else 1
@@ -375,7 +394,9 @@ def _bound_evidence(text: str) -> list[Anchor]:
             if best_month is None or candidate > best_month[0]:
                 phrase = " ".join(text[month_match.start() : token.end()].split())
                 best_month = (candidate, f"text names '{phrase}' (lower bound {candidate})")
-        elif PAST_WORD_BEFORE_YEAR_RE.search(text, window_start, start):
+        elif PAST_WORD_BEFORE_YEAR_RE.search(text, window_start, start) and not _future_context(
+            text, start
+        ):
             top_year = year if top_year is None else max(top_year, year)
     bounds: list[Anchor] = []
     if best_month is not None:
@@ -671,37 +692,44 @@ def _estimate_group(
             )
             after = next(((p, d) for p, d in anchored if p > i), None) if ordered else None
             own = i not in drop and (lows[i] is not None or highs[i] is not None)
-            guess = _interpolate(i, before, after)
-            if guess is None and own:
-                guess = combined[i][2] or _mid(low, high)
-            point = _clip(guess or _mid(low, high), low, high)
-            precision = "estimated" if (before or after) else _precision("event", low, high)
+            own_precision = _precision("event", low, high) if own else "unknown"
+            point: date | None
             if before and after:
+                point = _clip(_interpolate(i, before, after) or low, low, high)
+                precision = "estimated"
                 notes.append(
                     f"listing order (newest first): between {group[before[0]][0]} "
                     f"({before[1].isoformat()}) and {group[after[0]][0]} ({after[1].isoformat()}), "
                     "interpolated linearly in position"
                 )
-            elif before or after:
-                p, d = before or after
-                notes.append(
-                    f"listing order (newest first): next to {group[p][0]} ({d.isoformat()})"
-                )
+            elif own and own_precision in ("month", "year"):
+                point = _clip(combined[i][2] or _mid(low, high), low, high)
+                precision = own_precision
+            else:
+                point, precision = None, "unknown"
+                if before or after:
+                    p, d = before or after
+                    notes.append(
+                        f"listing order (newest first): next to {group[p][0]} ({d.isoformat()}) "
+                        "on one side only: no point date"
+                    )
             if own:
                 notes.extend(own_labels)
                 notes.extend(resolved_notes[i])
                 if phigh[i] is None:
                     notes.append("no upper bound: study window end used")
-            if not notes:
-                window = f"{DEFAULT_LOW.isoformat()}..{DEFAULT_HIGH.isoformat()}"
-                notes.append(f"no dating evidence: study window {window}")
-            if not (before or after) and not own:
-                precision = "estimated"
+            if precision == "unknown" and not (before or after):
+                window = f"{low.isoformat()}..{high.isoformat()}"
+                notes.append(
+                    f"no point date: evidence too weak, interval {window} kept"
+                    if own
+                    else f"no dating evidence: no point date, study window {window} kept"
+                )
         if ordered:
             notes.append(f"bounds from listing order {low.isoformat()}..{high.isoformat()}")
         rows.append(
             {
-                "date": pd.Timestamp(point),
+                "date": pd.Timestamp(point) if point is not None else pd.NaT,
                 "date_precision": precision,
                 "date_low": pd.Timestamp(low),
                 "date_high": pd.Timestamp(high),
@@ -731,10 +759,16 @@ def _check_posts(posts: pd.DataFrame) -> None:
         raise ValueError(f"estimate_dates: posts table lacks columns {missing}")
 
 
+def _evidence_text(row: dict) -> str:
+    """The text searched for date evidence: title, captions (``evidence_text``), body."""
+    parts = [row.get("title"), row.get("evidence_text"), row.get("text")]
+    return "\n".join(str(p) for p in parts if isinstance(p, str) and p.strip())
+
+
 def _evidence_table(posts: pd.DataFrame, events: pd.DataFrame) -> dict:
     """Evidence per row label (the costly regex step, done once)."""
     compiled = _compile_events(events)
-    texts = ["" if pd.isna(t) else str(t) for t in posts["text"].tolist()]
+    texts = [_evidence_text(row) for row in posts.to_dict("records")]
     bylines = posts["byline_date"].tolist()
     return {
         idx: _collect(text, byline, compiled)
@@ -820,8 +854,9 @@ def evaluate_estimator(posts: pd.DataFrame, events: pd.DataFrame | None = None) 
     post), all dates are re-estimated, and the estimate is compared with the
     hidden evidence.
     Columns: doc_id, evidence (kind), true_date, true_low, true_high, estimate,
-    low, high, abs_error_days (|estimate - true_date|), inside_interval (true_date
-    within [low, high]), interval_days (high - low).
+    low, high, abs_error_days (|estimate - true_date|; missing when the hidden post gets
+    no point date without its evidence), inside_interval (true_date within [low, high]),
+    interval_days (high - low).
     """
     _check_posts(posts)
     events = load_events() if events is None else events
@@ -851,7 +886,9 @@ def evaluate_estimator(posts: pd.DataFrame, events: pd.DataFrame | None = None) 
                 "estimate": estimate["date"],
                 "low": estimate["date_low"],
                 "high": estimate["date_high"],
-                "abs_error_days": abs((estimate["date"] - true_date).days),
+                "abs_error_days": (
+                    abs((estimate["date"] - true_date).days) if pd.notna(estimate["date"]) else None
+                ),
                 "inside_interval": bool(estimate["date_low"] <= true_date <= estimate["date_high"]),
                 "interval_days": int((estimate["date_high"] - estimate["date_low"]).days),
             }
@@ -870,7 +907,7 @@ def evaluate_estimator(posts: pd.DataFrame, events: pd.DataFrame | None = None) 
         "interval_days",
     ]
     result = pd.DataFrame(rows, columns=columns)
-    result["abs_error_days"] = result["abs_error_days"].astype("int64")
+    result["abs_error_days"] = result["abs_error_days"].astype("Int64")
     return result
 
 

@@ -1,0 +1,203 @@
+"""Authors and writer roles from evidence, each with its basis; unknown stays unknown.
+
+Evidence, strongest first (``author_confidence``):
+
+``high``    the page names the author: a byline ("By Jane Smith", or a name line next to
+            the date line), a bio line or picture caption ("Jane Smith is director of
+            children's services at ..."), a sign-off closing the post;
+``medium``  a web page's author metadata, a WordPress "About <handle>" box (a blog
+            handle, not a full name), or a first-person presidential self-reference
+            ("my first blog as President", "my inaugural speech as ADCS President") in a
+            post whose date interval from its own text evidence lies inside one
+            presidency of ``data/adcs_presidents.csv``;
+``low``     the same self-reference when the date interval comes from the listing order
+            only (no dating evidence in the post's own text).
+
+No other rule names an author: a post whose interval spans two presidencies, or that
+mentions a president in the third person, keeps an empty author.
+
+``writer_role`` is ``dcs`` (a serving director of children's services), ``officer``
+(another council or association officer: an assistant director, a director of
+commissioning), ``commentator`` (someone writing about the sector from outside a
+director's post: retired or former directors, associate members, consultants, personal
+blogs) or ``unknown``, with ``writer_role_basis`` quoting the evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.lexicons import load_lexicon
+from helpers.paths import DATA_DIR
+
+PRESIDENTS_PATH: Path = DATA_DIR / "adcs_presidents.csv"
+PRESIDENT_COLUMNS = [
+    "name",
+    "authority",
+    "president_from",
+    "president_to",
+    "vice_president_from",
+    "evidence",
+]
+CONFIDENCES: tuple[str, ...] = ("high", "medium", "low")
+
+#: First-person statements that the writer is the serving ADCS President.
+PRESIDENT_SELF_RE = re.compile(
+    r"\b(?:my (?:first|second|third|last|final) blog (?:since I took over [^.]{0,60}?)?as "
+    r"(?:ADCS )?President"
+    r"|my first blog since I took over from [^.]{0,40}? as President"
+    r"|my (?:inaugural|presidential) speech as (?:ADCS )?President"
+    r"|my final acts as (?:ADCS )?President"
+    r"|my (?:personal )?priorit(?:y|ies) as (?:ADCS )?President"
+    r"|my year as (?:ADCS )?President(?![^.]{0,40}\b(?:is|was) over)"
+    r"|I will use my year as (?:ADCS )?President"
+    r"|as ADCS President,? I\b)",
+    re.I,
+)
+DCS_ROLE_RE = re.compile(
+    r"\b(?:DCS|director of children['’]?s services|director of children and families|"
+    r"director of children, schools and families|director of people|"
+    r"(?:corporate|executive|strategic) director (?:of|for) (?:children|people)|"
+    r"(?:ADCS )?(?:vice-?\s?)?president)\b",
+    re.I,
+)
+OFFICER_ROLE_RE = re.compile(
+    r"\b(?:assistant director|deputy director|director of (?:commissioning|partnerships|"
+    r"resources|quality|performance|education|early help|safeguarding)|head of|"
+    r"policy (?:officer|adviser|manager)|service manager|principal social worker|"
+    r"team manager|officer)\b",
+    re.I,
+)
+COMMENTATOR_ROLE_RE = re.compile(
+    r"\b(?:retired|former|associate member|consultant|journalist|academic|professor|"
+    r"lecturer|researcher|principal of|campaigner|author of|writer|blogger|"
+    r"chief executive of (?!\w+ (?:county|city|borough) council))\b",
+    re.I,
+)
+SELF_DCS_RE = re.compile(
+    r"\b(?:[Aa]s (?:the |a )?(?:DCS|Director of Children['’]s Services)"
+    r"(?:,| (?:for|in|of|at) [A-Z])"
+    r"|I(?:’m|'m| am) (?:the |a )?(?:DCS|Director of Children['’]s Services)\b)"
+)
+
+
+@dataclass(frozen=True)
+class Presidency:
+    name: str
+    authority: str
+    start: date
+    end: date
+
+
+def load_presidents(path: Path = PRESIDENTS_PATH) -> list[Presidency]:
+    """Read the presidencies table (validated: dates, order)."""
+    frame = load_lexicon(path, PRESIDENT_COLUMNS, key="name", not_empty=PRESIDENT_COLUMNS)
+    out = []
+    for row in frame.itertuples(index=False):
+        try:
+            start, end = (
+                date.fromisoformat(row.president_from),
+                date.fromisoformat(row.president_to),
+            )
+        except ValueError as err:
+            raise ValueError(f"{path.name}: bad date for {row.name}: {err}") from err
+        if end <= start:
+            raise ValueError(f"{path.name}: presidency of {row.name} ends before it starts")
+        out.append(Presidency(row.name, row.authority, start, end))
+    return out
+
+
+def role_class(role: str | None, about: str | None = None) -> tuple[str, str] | None:
+    """Writer role from a stated role (bio, caption, sign-off, About box), or None."""
+    for text, where in ((role, "stated role"), (about, "About box")):
+        if not isinstance(text, str) or not text:
+            continue
+        if COMMENTATOR_ROLE_RE.search(text):
+            return "commentator", f"{where} '{text[:100]}'"
+        if OFFICER_ROLE_RE.search(text) and not DCS_ROLE_RE.search(text):
+            return "officer", f"{where} '{text[:100]}'"
+        if DCS_ROLE_RE.search(text):
+            return "dcs", f"{where} '{text[:100]}'"
+    return None
+
+
+def _first_person_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The first match that is about the writer: it opens its sentence or follows a
+    first-person word there, with no third-person pronoun before it."""
+    for match in pattern.finditer(text):
+        before = re.split(r"[.!?]\s", text[: match.start()])[-1]
+        first_person = re.search(r"\b(I|I’m|I'm|I’ve|I've|my|My|me)\b", before + match[0])
+        third_person = re.search(r"\b(his|her|their|he|she|they|you|your)\b", before, re.I)
+        if (first_person or not before.strip()) and not third_person:
+            return match
+    return None
+
+
+def _sentence(text: str, match: re.Match[str], width: int = 90) -> str:
+    """The words around a match, on one line."""
+    start = max(0, match.start() - 30)
+    return " ".join(text[start : match.end() + 30].split())[:width]
+
+
+def infer_authors(posts: pd.DataFrame, presidents: list[Presidency] | None = None) -> pd.DataFrame:
+    """Fill ``author``/``author_basis``/``author_confidence`` from presidential self-references
+    and set ``writer_role``/``writer_role_basis`` for every post. Returns a new frame.
+
+    ``posts`` needs: doc_id, format, text, author, author_basis, author_confidence, role,
+    about, date_low, date_high, date_precision, date_basis.
+    """
+    presidents = load_presidents() if presidents is None else presidents
+    out = posts.copy()
+    roles, bases = [], []
+    for idx, row in out.iterrows():
+        text = row["text"] or ""
+        match = _first_person_match(PRESIDENT_SELF_RE, text)
+        if pd.isna(row["author"]) and match and pd.notna(row["date_low"]):
+            low, high = row["date_low"].date(), row["date_high"].date()
+            inside = [p for p in presidents if p.start <= low and high <= p.end]
+            if len(inside) == 1:
+                own = row["date_precision"] in ("day", "month", "year") or "text:" in str(
+                    row["date_basis"]
+                )
+                confidence = "medium" if own else "low"
+                how = "its own date evidence" if own else "the listing order"
+                out.at[idx, "author"] = inside[0].name
+                out.at[idx, "author_confidence"] = confidence
+                out.at[idx, "author_basis"] = (
+                    f"self-reference '{' '.join(match.group(0).split())}' while the post's "
+                    f"date interval {low}..{high} (from {how}) lies inside the presidency of "
+                    f"{inside[0].name} ({inside[0].start}..{inside[0].end}, "
+                    "data/adcs_presidents.csv)"
+                )
+                if pd.isna(row.get("authority")):
+                    out.at[idx, "authority"] = inside[0].authority
+                    note = f"authority of {inside[0].name} from data/adcs_presidents.csv"
+                    basis = row.get("metadata_basis")
+                    out.at[idx, "metadata_basis"] = (
+                        f"{basis}; {note}" if isinstance(basis, str) else note
+                    )
+        stated = role_class(row.get("role"), row.get("about"))
+        if stated is not None:
+            role, basis = stated
+        elif match:
+            role, basis = (
+                "dcs",
+                f"self-reference '{match.group(0)}' (ADCS presidents are serving DCSs)",
+            )
+        elif (found := _first_person_match(SELF_DCS_RE, text)) is not None:
+            role, basis = "dcs", f"self-reference '{_sentence(text, found)}'"
+        elif row["format"] == "wordpress_post":
+            role = "commentator"
+            basis = "personal blog whose About box states no director's role"
+        else:
+            role, basis = "unknown", None
+        roles.append(role)
+        bases.append(basis)
+    out["writer_role"] = roles
+    out["writer_role_basis"] = bases
+    return out

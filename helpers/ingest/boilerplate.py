@@ -1,0 +1,258 @@
+"""Page furniture recognised by what it is, wherever it occurs in a page.
+
+``classify_line`` names the kind of furniture a line is (or returns None for text):
+navigation, reading-time lines, picture captions, paywall blocks, related-links
+headers, adverts (including job adverts), cookie notices and share buttons. The rules
+look at the line alone and are narrow: whole short lines from fixed vocabularies, or a
+pattern that ordinary prose does not contain ("4 mins read", "Picture: ADCS",
+"£35,000 - £40,000 per annum"). ``starts_tail`` says whether a line opens a block that
+runs to the end of a page (paywall, related links, job adverts).
+"""
+
+from __future__ import annotations
+
+import re
+
+from helpers.ingest.model import (
+    REASON_ADVERT,
+    REASON_CAPTION,
+    REASON_COOKIE,
+    REASON_NAVIGATION,
+    REASON_PAYWALL,
+    REASON_READING_TIME,
+    REASON_RELATED,
+    REASON_SHARE,
+    clean_line,
+    count_words,
+)
+
+
+def _words(*items: str) -> frozenset[str]:
+    return frozenset(i.lower() for i in items)
+
+
+NAVIGATION_WORDS = _words(
+    "Home",
+    "Blog",
+    "Blogs",
+    "News",
+    "Opinion",
+    "Comment",
+    "Comments",
+    "Features",
+    "Feature",
+    "Analysis",
+    "Columns",
+    "Column",
+    "Columnists",
+    "Insight",
+    "Menu",
+    "Search",
+    "Sign in",
+    "Log in",
+    "Login",
+    "Log out",
+    "My account",
+    "Skip to content",
+    "Skip to main content",
+    "Back to top",
+    "Previous post",
+    "Next post",
+    "Previous article",
+    "Next article",
+    "Print",
+    "Topics",
+    "Policy",
+    "Practice",
+    "Events",
+    "Resources",
+    "Publications",
+    "About us",
+    "Contact us",
+    "Newsletter",
+    "Main menu",
+    "Close",
+    "Open menu",
+    "The ADCS Blog",
+)
+SHARE_WORDS = _words(
+    "Share",
+    "Share this",
+    "Share this article",
+    "Share this page",
+    "Share on Twitter",
+    "Share on Facebook",
+    "Share on LinkedIn",
+    "Tweet",
+    "Email",
+    "Facebook",
+    "Twitter",
+    "X",
+    "LinkedIn",
+    "WhatsApp",
+    "Copy link",
+    "Print this page",
+    "Share via email",
+)
+RELATED_HEADERS = _words(
+    "More like this",
+    "Related articles",
+    "Related content",
+    "Related posts",
+    "Related",
+    "Related Blog Articles",
+    "You may also like",
+    "You might also like",
+    "Most read",
+    "Most popular",
+    "Recommended",
+    "Recommended for you",
+    "Also in this section",
+    "Read more",
+    "Read next",
+    "Further reading",
+    "Latest news",
+    "Latest articles",
+    "Popular articles",
+)
+ADVERT_HEADERS = _words(
+    "Advertisement",
+    "Advert",
+    "Sponsored",
+    "Sponsored content",
+    "Promoted",
+    "Jobs",
+    "Latest jobs",
+    "Featured jobs",
+    "Jobs of the week",
+    "Job of the week",
+    "Top jobs",
+    "CYP Now Jobs",
+    "Find a job",
+    "More jobs",
+    "View all jobs",
+    "Search jobs",
+    "Apply now",
+    "View job",
+    "Partner content",
+)
+PAYWALL_STARTS = (
+    "CYP Now Digital membership",
+    "Register Now to Continue Reading",
+    "CYP Now Magazine",
+    "To continue reading",
+    "Continue reading this article",
+    "This article is available to",
+    "Subscribe to continue reading",
+    "Already have an account?",
+    "Already a subscriber?",
+    "Already a member?",
+    "Get unlimited access",
+    "Become a member",
+    "Register to continue",
+    "Sign in to continue",
+    "Want to read more?",
+)
+PAYWALL_LINES = _words(
+    "Subscribe",
+    "Register",
+    "Register Now",
+    "Subscribe now",
+    "Sign in here",
+    "Join now",
+    "Login/Register",
+    "Sign in / Register",
+    "Already have an account? Sign in here",
+)
+READING_TIME_RE = re.compile(
+    r"^(?:reading time:?\s*)?\d+\s*(?:mins?|minutes?)(?:\s+read\b|\s*$)", re.I
+)
+CAPTION_RE = re.compile(r"(?:^|[\s(])(?:Picture|Photo|Photograph|Image|Credit)(?: credit)?:\s")
+COOKIE_RE = re.compile(r"\bcookies?\b", re.I)
+COOKIE_CONTEXT_RE = re.compile(
+    r"\b(accept|consent|preferences|settings|we use|this (?:web)?site uses|privacy|"
+    r"reject|necessary|analytics|manage|allow|agree|continuing to (?:use|browse))\b",
+    re.I,
+)
+COOKIE_LINES = _words(
+    "Accept",
+    "Accept all",
+    "Reject all",
+    "Reject",
+    "Manage preferences",
+    "Manage cookies",
+    "Cookie settings",
+    "Cookie policy",
+    "Allow all",
+    "Allow selection",
+    "Necessary only",
+    "Save preferences",
+    "I agree",
+    "Agree",
+    "OK",
+    "Got it",
+    "Privacy policy",
+    "Strictly necessary",
+    "Performance cookies",
+    "Functional cookies",
+    "Targeting cookies",
+)
+SALARY_RE = re.compile(
+    r"£\s?\d[\d,.]*k?\s*(?:-|–|to)\s*£?\s?\d[\d,.]*k?\b.{0,30}?"
+    r"(?:per annum|p\.?\s?a\.?|per hour|an hour|a year|per day|pro rata|FTE)",
+    re.I,
+)
+JOB_LINE_RE = re.compile(r"^(?:Closing date|Salary|Location|Recruiter|Job type|Contract)\s*:", re.I)
+BREADCRUMB_RE = re.compile(r"^\S.{0,60}?\s(?:>|»|›|/|\|)\s\S")
+BULLET_RE = re.compile(r"^[•·▪●\-–*]\s")
+PRICE_RE = re.compile(r"^From £\d+(?:\.\d\d)?\s*/\s*(?:month|year|week)", re.I)
+
+
+def classify_line(line: str) -> str | None:
+    """Name the kind of page furniture ``line`` is (a reason string), or None for text."""
+    text = clean_line(line)
+    if not text:
+        return None
+    lower = text.lower().rstrip(":")
+    n_words = count_words(text)
+    if lower in COOKIE_LINES:
+        return REASON_COOKIE
+    if COOKIE_RE.search(text) and COOKIE_CONTEXT_RE.search(text) and n_words <= 80:
+        return REASON_COOKIE
+    if READING_TIME_RE.match(text):
+        return REASON_READING_TIME
+    if CAPTION_RE.search(text) and n_words <= 80:
+        return REASON_CAPTION
+    if text.startswith(PAYWALL_STARTS) or lower in PAYWALL_LINES or PRICE_RE.match(text):
+        return REASON_PAYWALL
+    if lower in RELATED_HEADERS:
+        return REASON_RELATED
+    if lower in ADVERT_HEADERS or SALARY_RE.search(text) or JOB_LINE_RE.match(text):
+        return REASON_ADVERT
+    if lower in SHARE_WORDS:
+        return REASON_SHARE
+    if lower in NAVIGATION_WORDS:
+        return REASON_NAVIGATION
+    if n_words <= 8 and BREADCRUMB_RE.match(text) and not text.endswith((".", "?", "!")):
+        parts = re.split(r"\s(?:>|»|›|/|\|)\s", text)
+        if all(p.strip().lower() in NAVIGATION_WORDS or count_words(p) <= 3 for p in parts):
+            return REASON_NAVIGATION
+    return None
+
+
+def starts_tail(line: str) -> str | None:
+    """The reason of a block that runs to the end of the page, if ``line`` opens one."""
+    text = clean_line(line)
+    lower = text.lower().rstrip(":")
+    if text.startswith(PAYWALL_STARTS):
+        return REASON_PAYWALL
+    if lower in RELATED_HEADERS:
+        return REASON_RELATED
+    if lower in ADVERT_HEADERS and lower not in ("advertisement", "advert"):
+        return REASON_ADVERT
+    return None
+
+
+def is_bullet(line: str) -> bool:
+    """A list item line (used inside tail blocks)."""
+    return bool(BULLET_RE.match(clean_line(line)))

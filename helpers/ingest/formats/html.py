@@ -1,0 +1,102 @@
+"""Saved web pages (``.html``, ``.htm``, or HTML saved under ``.txt``).
+
+The main text, title, author and site name are extracted with trafilatura (precision
+mode, no comments, no tables of links), the publication date with htmldate from the
+page's own markup only (``extensive_search=False``: meta tags, ``<time>`` elements,
+structured data; never a year in the footer). The extracted text then goes through the
+same line audit as any single-post page (``formats.page.segment_page``), so navigation,
+captions, reading-time lines or paywall text that the extractor kept are still removed.
+Line numbers of a web page refer to the lines of the extracted text.
+
+Both libraries work offline on the page's text (nothing is fetched).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from helpers.ingest.formats.page import segment_page
+from helpers.ingest.model import LineRecord, RawPost
+
+HTML_RE = re.compile(r"<!DOCTYPE\s+html|<html[\s>]|<body[\s>]|<head[\s>]", re.I)
+SOURCE_BY_SITE: tuple[tuple[str, str], ...] = (
+    ("cypnow", "CYP Now"),
+    ("children & young people now", "CYP Now"),
+    ("children and young people now", "CYP Now"),
+    ("adcs", "ADCS blog"),
+    ("association of directors of children", "ADCS blog"),
+    ("wordpress", "Personal blog"),
+)
+
+
+def looks_like_html(text: str) -> bool:
+    """HTML markup in the first few kilobytes (a page saved as .txt is HTML too)."""
+    head = text[:4000]
+    return bool(HTML_RE.search(head)) or head.count("</p>") + head.count("</div>") >= 5
+
+
+@dataclass
+class Extracted:
+    """What the extractor found in a page."""
+
+    lines: list[str]
+    title: str | None
+    author: str | None
+    published: date | None
+    site: str | None
+
+
+def extract(html: str) -> Extracted:
+    """Main text (one line per paragraph, blank lines between), title, author, date, site."""
+    import htmldate
+    import trafilatura
+
+    document = trafilatura.bare_extraction(
+        html,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        include_links=False,
+        favor_precision=True,
+    )
+    if document is None:
+        return Extracted([], None, None, None, None)
+    meta = document.as_dict() if hasattr(document, "as_dict") else dict(document)
+    text = meta.get("text") or ""
+    lines: list[str] = []
+    for paragraph in text.splitlines():
+        if paragraph.strip():
+            lines += [paragraph.strip(), ""]
+    found = htmldate.find_date(html, extensive_search=False, original_date=True)
+    published = date.fromisoformat(found) if found else None
+    site = " ".join(str(meta.get(k) or "") for k in ("sitename", "hostname", "url")).strip()
+    return Extracted(lines, meta.get("title"), meta.get("author"), published, site or None)
+
+
+def source_for_site(site: str | None) -> str | None:
+    """The corpus source named by a page's site name or address, if known."""
+    lowered = (site or "").lower()
+    return next((source for key, source in SOURCE_BY_SITE if key in lowered), None)
+
+
+def segment(name: str, html: str) -> tuple[list[RawPost], list[LineRecord], list[str]]:
+    """Extract a web page and audit its lines like any single-post page.
+
+    Returns the posts, the line records and the extracted lines they number."""
+    page = extract(html)
+    lines = list(page.lines)
+    if page.title and (not lines or lines[0].strip() != page.title.strip()):
+        lines = [page.title, "", *lines]
+    posts, records = segment_page(name, lines, "web_page")
+    for post in posts:
+        if page.author and post.author is None:
+            basis = "web page metadata: author (trafilatura)"
+            post.set_author(page.author, basis, "medium")
+            post.metadata_basis.append(basis)
+        if page.published and post.byline_date is None:
+            post.byline_date = page.published
+            post.metadata_basis.append("web page metadata: publication date (htmldate)")
+        post.site = page.site
+    return posts, records, lines
