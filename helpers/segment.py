@@ -33,7 +33,7 @@ import pandas as pd
 
 from helpers.corpus import POST_COLUMNS
 from helpers.ingest import authors
-from helpers.ingest.atomic import atomic_write_csv
+from helpers.ingest.atomic import atomic_write_csvs
 from helpers.ingest.decode import FALLBACK_ENCODING, InputRejectedError, decode_bytes
 from helpers.ingest.formats import FORMATS, SOURCE_BY_FORMAT, detect_format
 from helpers.ingest.formats import html as html_format
@@ -151,7 +151,7 @@ def segment_text(name: str, text: str) -> tuple[str, list[RawPost], list[LineRec
         raw_format = detect_format(lines)
         fmt = raw_format.name
         posts, records = raw_format.segment(name, lines, fmt)
-        if fmt == "unknown":
+        if fmt == "unknown" and posts:
             problems.append(
                 f"{name}: no recognisable structure (no ADCS, CYP Now or WordPress markers and "
                 "no title line); kept whole as one untitled post with format=unknown"
@@ -388,7 +388,7 @@ def write_outputs(result: SegmentationResult, out_dir: Path = SEGMENTED_DIR) -> 
         out_dir / AUDIT_PATH.name: lines[["source_file", "line_no", "status", "reason", "doc_id"]],
         out_dir / REJECTED_PATH.name: rejected.rename(columns={"rejected": "reason"}),
     }
-    return [atomic_write_csv(frame, path) for path, frame in targets.items()]
+    return atomic_write_csvs(targets)
 
 
 def audit_table(result: SegmentationResult) -> pd.DataFrame:
@@ -454,8 +454,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for note in result.notes:
         print(note)
-    written = write_outputs(result, out_dir)
-    notes = update_manifest(result.files, manifest_path, accept)  # last: after every output
+    try:
+        written = write_outputs(result, out_dir)
+        notes = update_manifest(result.files, manifest_path, accept)  # last: after the outputs
+    except OSError as err:
+        print(f"ERROR: {err}; the files that were there before are unchanged", file=sys.stderr)
+        return 2
     for note in notes:
         print(f"manifest: {note}")
     posts = result.posts

@@ -235,7 +235,8 @@ def classify_line(line: str) -> str | None:
         return REASON_NAVIGATION
     if n_words <= 8 and BREADCRUMB_RE.match(text) and not text.endswith((".", "?", "!")):
         parts = re.split(r"\s(?:>|»|›|/|\|)\s", text)
-        if all(p.strip().lower() in NAVIGATION_WORDS or count_words(p) <= 3 for p in parts):
+        known = [p.strip().lower() in NAVIGATION_WORDS for p in parts]
+        if any(known) and all(k or count_words(p) <= 3 for k, p in zip(known, parts, strict=True)):
             return REASON_NAVIGATION
     return None
 

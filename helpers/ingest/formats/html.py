@@ -17,7 +17,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from helpers.ingest.formats.page import segment_page
+from helpers.ingest.formats.page import apply_bio, segment_page
+from helpers.ingest.head import parse_bio
 from helpers.ingest.model import LineRecord, RawPost
 
 HTML_RE = re.compile(r"<!DOCTYPE\s+html|<html[\s>]|<body[\s>]|<head[\s>]", re.I)
@@ -46,6 +47,20 @@ class Extracted:
     author: str | None
     published: date | None
     site: str | None
+    captions: list[str]
+
+
+def _figcaptions(html: str) -> list[str]:
+    """Text of the page's ``<figcaption>`` elements (the extractor leaves them out)."""
+    import lxml.etree
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return []
+    texts = (" ".join(e.text_content().split()) for e in tree.iter("figcaption"))
+    return [t for t in texts if t]
 
 
 def extract(html: str) -> Extracted:
@@ -62,17 +77,20 @@ def extract(html: str) -> Extracted:
         favor_precision=True,
     )
     if document is None:
-        return Extracted([], None, None, None, None)
+        return Extracted([], None, None, None, None, [])
     meta = document.as_dict() if hasattr(document, "as_dict") else dict(document)
     text = meta.get("text") or ""
     lines: list[str] = []
     for paragraph in text.splitlines():
         if paragraph.strip():
             lines += [paragraph.strip(), ""]
+    captions = _figcaptions(html)
     found = htmldate.find_date(html, extensive_search=False, original_date=True)
     published = date.fromisoformat(found) if found else None
     site = " ".join(str(meta.get(k) or "") for k in ("sitename", "hostname", "url")).strip()
-    return Extracted(lines, meta.get("title"), meta.get("author"), published, site or None)
+    return Extracted(
+        lines, meta.get("title"), meta.get("author"), published, site or None, captions
+    )
 
 
 def source_for_site(site: str | None) -> str | None:
@@ -91,6 +109,11 @@ def segment(name: str, html: str) -> tuple[list[RawPost], list[LineRecord], list
         lines = [page.title, "", *lines]
     posts, records = segment_page(name, lines, "web_page")
     for post in posts:
+        for caption in page.captions:
+            post.captions.append(caption)
+            bio = parse_bio(caption)
+            if bio is not None:
+                apply_bio(post, bio, "web page picture caption (<figcaption>)")
         if page.author and post.author is None:
             basis = "web page metadata: author (trafilatura)"
             post.set_author(page.author, basis, "medium")
