@@ -80,7 +80,9 @@ def test_renamed_file_keeps_its_description_and_place() -> None:
     assert merged["file"].tolist() == ["new_name.txt", "b.txt"]
     row = merged.set_index("file").loc["new_name.txt"]
     assert (row["source"], row["description"]) == ("CYP", "by hand")
-    assert notes == ["new_name.txt: renamed from old_name.txt (same sha256); its description is kept"]
+    assert notes == [
+        "new_name.txt: renamed from old_name.txt (same sha256); its description is kept"
+    ]
     assert manifest_order(old, {"b.txt": "bbb", "new_name.txt": "abc"}) == ["new_name.txt", "b.txt"]
 
 

@@ -317,7 +317,8 @@ def test_title_case_title_is_not_taken_for_an_author(tmp_path: Path) -> None:
 
 
 def test_sign_off_gives_the_author(tmp_path: Path) -> None:
-    text = f"A sign-off\n\n{BODY_A}\n\n{BODY_B}\n\nJane Smith\nDirector of Children's Services, Anyshire County Council\n"
+    signoff = "Jane Smith\nDirector of Children's Services, Anyshire County Council\n"
+    text = f"A sign-off\n\n{BODY_A}\n\n{BODY_B}\n\n{signoff}"
     write(tmp_path, "s.txt", text)
     result = run(tmp_path)
     post = result.posts.iloc[0]
