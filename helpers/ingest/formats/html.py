@@ -68,8 +68,11 @@ def extract(html: str) -> Extracted:
     import htmldate
     import trafilatura
 
+    tree = trafilatura.load_html(html)  # parsed here: a string is never taken for a URL
+    if tree is None:
+        return Extracted([], None, None, None, None, [])
     document = trafilatura.bare_extraction(
-        html,
+        tree,
         with_metadata=True,
         include_comments=False,
         include_tables=False,
@@ -85,7 +88,9 @@ def extract(html: str) -> Extracted:
         if paragraph.strip():
             lines += [paragraph.strip(), ""]
     captions = _figcaptions(html)
-    found = htmldate.find_date(html, extensive_search=False, original_date=True)
+    found = htmldate.find_date(
+        trafilatura.load_html(html), extensive_search=False, original_date=True
+    )
     published = date.fromisoformat(found) if found else None
     site = " ".join(str(meta.get(k) or "") for k in ("sitename", "hostname", "url")).strip()
     return Extracted(
