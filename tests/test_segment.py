@@ -281,6 +281,28 @@ def test_cypnow_newer_layout(tmp_path: Path) -> None:
     assert_all_lines_accounted(result)
 
 
+def test_cypnow_newer_layout_variant(tmp_path: Path) -> None:
+    """Another page of the same site: menu lines, a related-articles list above the title,
+    a section label, 'By <Name>, <role>' with a numeric date and time, a newsletter box
+    inside the body, comments and a site footer."""
+    copy_fixture(tmp_path, "cypnow_newer_layout_variant.txt")
+    result = run(tmp_path)
+    post = result.posts.iloc[0]
+    assert post["title"] == "A workforce that stays"
+    assert (post["author"], post["author_confidence"]) == ("Tomasz Nowak", "high")
+    assert post["date"] == pd.Timestamp("2024-03-12") and post["date_precision"] == "day"
+    assert post["authority"] == "Harbourside City Council"
+    assert post["n_paragraphs"] == 3
+    assert post["text"].startswith("Recruitment is not")
+    assert post["text"].endswith("for the same staff.")
+    for leaked in ("Ofsted consults", "Leadership", "newsletter", "Great piece", "©", "Privacy"):
+        assert leaked not in post["text"], leaked
+    reasons = reasons_of(result, "cypnow_newer_layout_variant.txt")
+    assert {model.REASON_RELATED, model.REASON_SECTION_LABEL, model.REASON_COMMENTS} <= reasons
+    assert model.REASON_FOOTER in reasons
+    assert_all_lines_accounted(result)
+
+
 def test_plain_file_with_byline(tmp_path: Path) -> None:
     """Title, blank, author line, weekday date line, body: both parsed exactly."""
     copy_fixture(tmp_path, "plain_with_byline.txt")
@@ -389,6 +411,20 @@ def test_saved_html_page(tmp_path: Path) -> None:
         assert furniture not in post["text"]
     assert model.REASON_READING_TIME in reasons_of(result, "saved_page_cypnow.html")
     assert_all_lines_accounted(result)
+
+
+def test_saved_htm_page_with_time_element_and_closing_bio(tmp_path: Path) -> None:
+    copy_fixture(tmp_path, "saved_page_adcs.htm")
+    result, warned = run_warned(tmp_path)
+    post = result.posts.iloc[0]
+    assert warned == []
+    assert (post["format"], post["source"]) == ("web_page", "ADCS blog")
+    assert post["title"] == "Family help that lasts"
+    assert post["date"] == pd.Timestamp("2025-02-03") and post["date_precision"] == "day"
+    assert (post["author"], post["author_confidence"]) == ("Leila Haddad", "high")
+    assert post["writer_role"] == "dcs"
+    assert post["n_paragraphs"] == 2
+    assert "Tags assigned" not in post["text"] and "Copyright" not in post["text"]
 
 
 def test_html_saved_as_txt_is_extracted_not_taken_as_a_post(tmp_path: Path) -> None:
@@ -608,6 +644,7 @@ def test_doc_ids_stable_when_a_file_is_added(tmp_path: Path) -> None:
         ("30 January 2023", date(2023, 1, 30)),
         ("Wednesday 6 March 2024", date(2024, 3, 6)),
         ("Posted on 6th March 2024", date(2024, 3, 6)),
+        ("12/03/2024 09:00", date(2024, 3, 12)),
         ("Tue, 09 Jul 24 10:00", None),
         ("Sarah Jones", None),
     ],
@@ -629,6 +666,10 @@ def test_parse_date_line(line: str, expected: date | None) -> None:
         ("Social Worker £38,000 - £42,000 per annum", model.REASON_ADVERT),
         ("Already have an account? Sign in here", model.REASON_PAYWALL),
         ("Share this article", model.REASON_SHARE),
+        ("© 2024 MA Education Ltd. All rights reserved.", model.REASON_FOOTER),
+        ("12 comments", model.REASON_COMMENTS),
+        ("Sign up to our newsletter", model.REASON_ADVERT),
+        ("Tue, 09 Jul 24 10:00", model.REASON_ADCS_HEADER),
         ("We read every home's inspection report with the cookie-cutter view set aside.", None),
         ("In 2019 the home took four minutes to answer; now it takes one.", None),
         ("Children in care", None),

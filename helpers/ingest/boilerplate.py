@@ -2,11 +2,12 @@
 
 ``classify_line`` names the kind of furniture a line is (or returns None for text):
 navigation, reading-time lines, picture captions, paywall blocks, related-links
-headers, adverts (including job adverts), cookie notices and share buttons. The rules
+headers, adverts (including job adverts and newsletter sign-ups), cookie notices, share
+buttons, comments sections, site footers and the ADCS upcoming-event widget. The rules
 look at the line alone and are narrow: whole short lines from fixed vocabularies, or a
 pattern that ordinary prose does not contain ("4 mins read", "Picture: ADCS",
 "£35,000 - £40,000 per annum"). ``starts_tail`` says whether a line opens a block that
-runs to the end of a page (paywall, related links, job adverts).
+runs to the end of a page (paywall, related links, job adverts, comments, site footer).
 """
 
 from __future__ import annotations
@@ -14,9 +15,12 @@ from __future__ import annotations
 import re
 
 from helpers.ingest.model import (
+    REASON_ADCS_HEADER,
     REASON_ADVERT,
     REASON_CAPTION,
+    REASON_COMMENTS,
     REASON_COOKIE,
+    REASON_FOOTER,
     REASON_NAVIGATION,
     REASON_PAYWALL,
     REASON_READING_TIME,
@@ -136,6 +140,40 @@ ADVERT_HEADERS = _words(
     "View job",
     "Partner content",
 )
+FOOTER_LINES = _words(
+    "Terms and conditions",
+    "Terms & conditions",
+    "Terms of use",
+    "Privacy policy",
+    "Privacy notice",
+    "Accessibility",
+    "Accessibility statement",
+    "Sitemap",
+    "Site map",
+    "Contact us",
+    "About us",
+    "Modern slavery statement",
+    "Follow us",
+    "Back to top",
+)
+FOOTER_RE = re.compile(r"^(?:©|\(c\)\s|Copyright\b)|\bAll rights reserved\b", re.I)
+COMMENT_HEADERS = _words(
+    "Comments",
+    "Leave a reply",
+    "Add a comment",
+    "Post a comment",
+    "Join the discussion",
+    "Comments are closed",
+    "Comments are closed.",
+    "Have your say",
+    "Reader comments",
+)
+COMMENT_COUNT_RE = re.compile(r"^\d+ (?:comments?|responses?|replies)$", re.I)
+NEWSLETTER_RE = re.compile(
+    r"^(?:sign up|subscribe|register) (?:to|for) (?:our|the) (?:\w+ )?newsletters?\b", re.I
+)
+EVENT_WIDGET_LINES = _words("Next Upcoming Event", "Upcoming Event", "Upcoming events")
+EVENT_WIDGET_DATE_RE = re.compile(r"^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{2} \d{1,2}:\d{2}$")
 PAYWALL_STARTS = (
     "CYP Now Digital membership",
     "Register Now to Continue Reading",
@@ -191,7 +229,6 @@ COOKIE_LINES = _words(
     "Agree",
     "OK",
     "Got it",
-    "Privacy policy",
     "Strictly necessary",
     "Performance cookies",
     "Functional cookies",
@@ -229,6 +266,14 @@ def classify_line(line: str) -> str | None:
         return REASON_RELATED
     if lower in ADVERT_HEADERS or SALARY_RE.search(text) or JOB_LINE_RE.match(text):
         return REASON_ADVERT
+    if lower in COMMENT_HEADERS or COMMENT_COUNT_RE.match(text):
+        return REASON_COMMENTS
+    if NEWSLETTER_RE.match(text) and n_words <= 25:
+        return REASON_ADVERT
+    if lower in FOOTER_LINES or (FOOTER_RE.search(text) and n_words <= 30):
+        return REASON_FOOTER
+    if lower in EVENT_WIDGET_LINES or EVENT_WIDGET_DATE_RE.match(text):
+        return REASON_ADCS_HEADER
     if lower in SHARE_WORDS:
         return REASON_SHARE
     if lower in NAVIGATION_WORDS:
@@ -251,6 +296,23 @@ def starts_tail(line: str) -> str | None:
         return REASON_RELATED
     if lower in ADVERT_HEADERS and lower not in ("advertisement", "advert"):
         return REASON_ADVERT
+    if lower in COMMENT_HEADERS or COMMENT_COUNT_RE.match(text):
+        return REASON_COMMENTS
+    if FOOTER_RE.search(text) and count_words(text) <= 30:
+        return REASON_FOOTER
+    return None
+
+
+def is_block_header(line: str) -> str | None:
+    """The reason of a related-links, advert or comments header line (a list follows it)."""
+    text = clean_line(line)
+    lower = text.lower().rstrip(":")
+    if lower in RELATED_HEADERS:
+        return REASON_RELATED
+    if lower in ADVERT_HEADERS and lower not in ("advertisement", "advert"):
+        return REASON_ADVERT
+    if lower in COMMENT_HEADERS:
+        return REASON_COMMENTS
     return None
 
 

@@ -87,7 +87,12 @@ NOT_NAME_WORDS = frozenset(
 DATE_PREFIX_RE = re.compile(
     r"^(?:posted|published|updated|first published|date)(?: on)?\s*:?\s*", re.I
 )
+TIME_SUFFIX_RE = re.compile(r",?\s*(?:at\s*)?\d{1,2}[:.]\d{2}\s*(?:am|pm|AM|PM|BST|GMT)?$")
 DATE_FORMATS = (
+    "%d/%m/%Y",
+    "%d.%m.%Y",
+    "%A %d %B, %Y",
+    "%B %d, %Y",
     "%A, %B %d, %Y",
     "%A %B %d, %Y",
     "%A %B %d %Y",
@@ -96,7 +101,6 @@ DATE_FORMATS = (
     "%A %d %B, %Y",
     "%d %B %Y",
     "%d %B, %Y",
-    "%B %d, %Y",
     "%B %d %Y",
     "%d %b %Y",
     "%a %d %b %Y",
@@ -114,8 +118,8 @@ BIO_ROLE_WORDS = re.compile(
     re.I,
 )
 SIGNOFF_ROLE_RE = re.compile(
-    r"^(?:(?:Director|DCS|President|Vice[- ]President|Assistant Director|Chair|Head)\b.*|"
-    r".*\b(?:Director of Children['’]s Services|County Council|City Council|Borough Council)\b.*)$",
+    r"^(?:.*\b(?:Director|DCS|President|Vice[- ]President|Assistant Director|Chair|Head of)\b.*|"
+    r".*\b(?:County Council|City Council|Borough Council)\b.*)$",
     re.I,
 )
 SELF_AUTHORITY_RES = [
@@ -134,6 +138,8 @@ def parse_date_line(line: str) -> date | None:
     candidate = DATE_PREFIX_RE.sub("", clean_line(line)).rstrip(".")
     candidate = re.sub(r"\b(\d{1,2})(?:st|nd|rd|th)\b", r"\1", candidate)
     candidate = re.sub(r"\s+", " ", candidate)
+    if re.search(r"\d{4}", candidate):  # a time after a full date ('12 March 2024 09:00')
+        candidate = TIME_SUFFIX_RE.sub("", candidate).strip()
     for fmt in DATE_FORMATS:
         try:
             return datetime.strptime(candidate, fmt).date()

@@ -17,7 +17,7 @@ One line audit serves them all (``segment_page``):
 
 from __future__ import annotations
 
-from helpers.ingest.boilerplate import classify_line, starts_tail
+from helpers.ingest.boilerplate import classify_line, is_block_header, starts_tail
 from helpers.ingest.head import (
     is_name,
     parse_bio,
@@ -34,6 +34,7 @@ from helpers.ingest.model import (
     REASON_BYLINE_DATE,
     REASON_CAPTION,
     REASON_CAPTION_BIO,
+    REASON_SECTION_LABEL,
     REASON_SIGNOFF,
     REMOVED,
     LineRecord,
@@ -107,6 +108,14 @@ def segment_page(
     n = len(lines)
     kinds = [classify_line(s) if s else None for s in stripped]
     first_body = next((i for i in range(n) if kinds[i] is None and is_body_like(stripped[i])), n)
+    # A related-links, jobs or comments list in the head: its header and the short lines
+    # right under it (up to the next blank line) are that block, not the title.
+    for i in range(first_body):
+        block_reason = is_block_header(stripped[i]) if stripped[i] else None
+        j = i + 1
+        while block_reason and j < first_body and stripped[j] and kinds[j] is None:
+            kinds[j] = block_reason
+            j += 1
 
     # 2. the tail: from the first paywall/related/jobs header after body text to the end
     tail = next((i for i in range(first_body + 1, n) if starts_tail(stripped[i])), n)
@@ -136,6 +145,7 @@ def segment_page(
     head = [i for i in range(min(first_body, tail)) if not records[i].status]
     author: tuple[str, int] | None = None
     byline: tuple[object, int] | None = None
+    head_bio: tuple[int, dict[str, str]] | None = None
     for k, i in enumerate(head):
         by = parse_by_line(stripped[i])
         if by is not None and author is None:
@@ -149,6 +159,12 @@ def segment_page(
             byline = (when, i)
             mark(records, [i], METADATA, REASON_BYLINE_DATE)
             continue
+        signed = parse_signoff([stripped[i]]) if author is None else None
+        if signed is not None and count_words(stripped[i]) <= 20:  # 'Jane Smith, DCS, Anyshire'
+            author = (signed["author"], i)
+            head_bio = (i, signed)
+            mark(records, [i], METADATA, REASON_BYLINE_AUTHOR)
+            continue
         if author is None and is_name(stripped[i]):
             neighbours = [head[j] for j in (k - 1, k + 1) if 0 <= j < len(head)]
             next_to_date = any(parse_date_line(stripped[j]) for j in neighbours)
@@ -157,7 +173,13 @@ def segment_page(
                 author = (stripped[i], i)
                 mark(records, [i], METADATA, REASON_BYLINE_AUTHOR)
 
-    # 4. title and body
+    # 4. title and body; short section labels (kickers) above the title are not the title
+    head_left = [i for i in range(min(first_body, tail)) if not records[i].status]
+    meta_lines = [i for i in range(min(first_body, tail)) if records[i].status == METADATA]
+    before_meta = [i for i in head_left if not meta_lines or i < meta_lines[0]]
+    titles = [i for i in before_meta if looks_like_title(stripped[i])]
+    while allow_title and len(titles) >= 2 and count_words(stripped[titles[0]]) <= 2:
+        mark(records, [titles.pop(0)], REMOVED, REASON_SECTION_LABEL)
     content = [i for i in range(tail) if not records[i].status]
     title_ok = allow_title and bool(content) and content[0] < first_body
     post = make_post(name, fmt, 0, content, lines, records, allow_title=title_ok)
@@ -175,6 +197,8 @@ def segment_page(
         post.metadata_basis.append(f"byline date line {byline[1] + 1}")
     for i, bio in bios:
         apply_bio(post, bio, f"caption line {i + 1}")
+    if head_bio is not None:
+        apply_bio(post, head_bio[1], f"byline line {head_bio[0] + 1}")
     post.captions = captions
 
     # 5. closing bio or sign-off
