@@ -178,6 +178,32 @@ def test_killed_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.Mo
     assert sorted(p.name for p in tmp_path.iterdir()) == ["posts.csv"]
 
 
+def test_outputs_are_written_all_or_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run killed while writing the second output leaves every output as it was."""
+    raw, out = make_project(tmp_path)
+    assert run_main(raw, out) == 0
+    before = {p: p.read_bytes() for p in out.glob("*.csv")}
+    (raw / "c_new.txt").write_text(PLAIN.replace("plain", "new"), encoding="utf-8")
+    result = segment.segment_corpus(raw)
+    real_to_csv = pd.DataFrame.to_csv
+    calls = []
+
+    def killed_on_second(self, handle=None, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real_to_csv(self, handle, *args, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", killed_on_second)
+    with pytest.raises(KeyboardInterrupt):
+        segment.write_outputs(result, out)
+    monkeypatch.undo()
+    assert {p: p.read_bytes() for p in out.glob("*.csv")} == before
+    assert not list(out.glob(".*.tmp"))
+
+
 def test_unreadable_manifest_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "MANIFEST.csv"
     path.write_bytes(b'file,sha256,source,description\n"a.txt,1')

@@ -673,6 +673,11 @@ def test_parse_date_line(line: str, expected: date | None) -> None:
         ("We read every home's inspection report with the cookie-cutter view set aside.", None),
         ("In 2019 the home took four minutes to answer; now it takes one.", None),
         ("Children in care", None),
+        (
+            "Agency social workers now cost us £60,000 to £80,000 a year each, which is money "
+            "that could keep a family support worker in post for every one of our localities.",
+            None,
+        ),
     ],
 )
 def test_boilerplate_is_recognised_by_what_it_is(line: str, reason: str | None) -> None:

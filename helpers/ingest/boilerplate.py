@@ -245,6 +245,12 @@ BULLET_RE = re.compile(r"^[•·▪●\-–*]\s")
 PRICE_RE = re.compile(r"^From £\d+(?:\.\d\d)?\s*/\s*(?:month|year|week)", re.I)
 
 
+MAX_FURNITURE_WORDS = 80
+"""Longer lines are running text: no furniture rule applies to them."""
+MAX_JOB_AD_WORDS = 25
+"""A salary range marks a job advert only on a short line (a post may discuss pay)."""
+
+
 def classify_line(line: str) -> str | None:
     """Name the kind of page furniture ``line`` is (a reason string), or None for text."""
     text = clean_line(line)
@@ -252,6 +258,8 @@ def classify_line(line: str) -> str | None:
         return None
     lower = text.lower().rstrip(":")
     n_words = count_words(text)
+    if n_words > MAX_FURNITURE_WORDS:  # a paragraph of running text is never furniture
+        return None
     if lower in COOKIE_LINES:
         return REASON_COOKIE
     if COOKIE_RE.search(text) and COOKIE_CONTEXT_RE.search(text) and n_words <= 80:
@@ -264,7 +272,9 @@ def classify_line(line: str) -> str | None:
         return REASON_PAYWALL
     if lower in RELATED_HEADERS:
         return REASON_RELATED
-    if lower in ADVERT_HEADERS or SALARY_RE.search(text) or JOB_LINE_RE.match(text):
+    if lower in ADVERT_HEADERS or JOB_LINE_RE.match(text):
+        return REASON_ADVERT
+    if n_words <= MAX_JOB_AD_WORDS and SALARY_RE.search(text):
         return REASON_ADVERT
     if lower in COMMENT_HEADERS or COMMENT_COUNT_RE.match(text):
         return REASON_COMMENTS

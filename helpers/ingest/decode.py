@@ -11,7 +11,7 @@ characters.
 from __future__ import annotations
 
 import codecs
-import unicodedata
+import re
 
 FALLBACK_ENCODING = "cp1252"
 MAX_CONTROL_SHARE = 0.01
@@ -24,6 +24,11 @@ BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+
+
+#: Control characters other than tab, newline, carriage return and form feed (C0, DEL,
+#: C1) and lone surrogates.
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 class InputRejectedError(ValueError):
@@ -73,9 +78,7 @@ def check_is_text(text: str, name: str) -> None:
         raise InputRejectedError(f"{name}: contains NUL characters (not a text file); rejected")
     if not text:
         return
-    controls = sum(
-        1 for c in text if c not in "\t\n\r\f" and unicodedata.category(c) in ("Cc", "Cs")
-    )
+    controls = len(CONTROL_RE.findall(text))
     if controls / len(text) > MAX_CONTROL_SHARE:
         raise InputRejectedError(
             f"{name}: {controls} control characters in {len(text)} "
