@@ -122,3 +122,16 @@ def test_shipped_presidencies_do_not_overlap() -> None:
     assert len(presidents) >= 5
     for earlier, later in zip(presidents, presidents[1:], strict=False):
         assert earlier.end < later.start, (earlier.name, later.name)
+
+
+def test_own_authority_joined_with_the_years_a_president_served_it() -> None:
+    presidents = [
+        Presidency("Ann Able", "Anyshire", date(2018, 4, 1), date(2019, 3, 31), date(2017, 4, 1))
+    ]
+    text = "In my own authority, in Anyshire, we talk about our work as a collective endeavour."
+    inside = post(text, "2017-06-01", "2017-12-31", authority="Anyshire")
+    outside = post(text, "2015-01-01", "2017-12-31", authority="Anyshire")
+    out = infer_authors(pd.DataFrame([inside, outside]), presidents)
+    assert (out.loc[0, "author"], out.loc[0, "author_confidence"]) == ("Ann Able", "low")
+    assert "my own authority" in out.loc[0, "author_basis"]
+    assert pd.isna(out.loc[1, "author"])  # the interval reaches before her known years

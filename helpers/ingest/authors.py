@@ -11,7 +11,11 @@ Evidence, strongest first (``author_confidence``):
             post whose date interval from its own text evidence lies inside one
             presidency of ``data/adcs_presidents.csv``;
 ``low``     the same self-reference when the date interval comes from the listing order
-            only (no dating evidence in the post's own text).
+            only (no dating evidence in the post's own text); or a first-person statement
+            of the writer's authority ("in my own authority, in East Sussex", "as the DCS
+            for Hampshire") in a post whose date interval lies inside the years in which a
+            person of ``data/adcs_presidents.csv`` is known to have been that authority's
+            DCS (their vice-presidency and presidency).
 
 No other rule names an author: a post whose interval spans two presidencies, or that
 mentions a president in the third person, keeps an empty author.
@@ -88,10 +92,15 @@ SELF_DCS_RE = re.compile(
 
 @dataclass(frozen=True)
 class Presidency:
+    """An ADCS presidency; ``serving_from`` is the start of the vice-presidency (the person was
+    then already the DCS of ``authority``), so ``serving_from..end`` are years in which the
+    person is known to have been that authority's DCS."""
+
     name: str
     authority: str
     start: date
     end: date
+    serving_from: date | None = None
 
 
 def load_presidents(path: Path = PRESIDENTS_PATH) -> list[Presidency]:
@@ -104,11 +113,14 @@ def load_presidents(path: Path = PRESIDENTS_PATH) -> list[Presidency]:
                 date.fromisoformat(row.president_from),
                 date.fromisoformat(row.president_to),
             )
+            serving = date.fromisoformat(row.vice_president_from)
         except ValueError as err:
             raise ValueError(f"{path.name}: bad date for {row.name}: {err}") from err
         if end <= start:
             raise ValueError(f"{path.name}: presidency of {row.name} ends before it starts")
-        out.append(Presidency(row.name, row.authority, start, end))
+        if serving >= start:
+            raise ValueError(f"{path.name}: vice-presidency of {row.name} must precede it")
+        out.append(Presidency(row.name, row.authority, start, end, serving))
     return out
 
 
@@ -124,6 +136,21 @@ def role_class(role: str | None, about: str | None = None) -> tuple[str, str] | 
         if DCS_ROLE_RE.search(text):
             return "dcs", f"{where} '{text[:100]}'"
     return None
+
+
+OWN_AUTHORITY_RE = re.compile(
+    r"\b(?:[Mm]y own authority|[Aa]s (?:the )?DCS (?:for|in|of|at)|[Hh]ere in [A-Z])"
+)
+
+
+def _same_authority(a: str, b: str) -> bool:
+    """Authority names equal up to 'County/City/Borough Council' and case."""
+
+    def core(name: str) -> str:
+        name = re.sub(r"\b(?:County|City|Borough|Metropolitan|District)?\s*Council\b", "", name)
+        return " ".join(name.replace("&", "and").split()).casefold()
+
+    return core(a) == core(b)
 
 
 def _first_person_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
@@ -181,6 +208,33 @@ def infer_authors(posts: pd.DataFrame, presidents: list[Presidency] | None = Non
                     out.at[idx, "metadata_basis"] = (
                         f"{basis}; {note}" if isinstance(basis, str) else note
                     )
+        authority = out.at[idx, "authority"]
+        if (
+            pd.isna(out.at[idx, "author"])
+            and isinstance(authority, str)
+            and not match
+            and pd.notna(row["date_low"])
+            and (own_dcs := _first_person_match(OWN_AUTHORITY_RE, text)) is not None
+        ):
+            low, high = row["date_low"].date(), row["date_high"].date()
+            serving = [
+                p
+                for p in presidents
+                if p.serving_from
+                and _same_authority(p.authority, authority)
+                and p.serving_from <= low
+                and high <= p.end
+            ]
+            if len(serving) == 1:
+                p = serving[0]
+                out.at[idx, "author"] = p.name
+                out.at[idx, "author_confidence"] = "low"
+                out.at[idx, "author_basis"] = (
+                    f"self-reference '{_sentence(text, own_dcs)}' names the writer's authority "
+                    f"{authority}; the post's date interval {low}..{high} lies inside the years "
+                    f"{p.serving_from}..{p.end} in which {p.name} was its DCS (ADCS vice-president "
+                    "and president, data/adcs_presidents.csv)"
+                )
         stated = role_class(row.get("role"), row.get("about"))
         if stated is not None:
             role, basis = stated
