@@ -303,6 +303,31 @@ def test_cypnow_newer_layout_variant(tmp_path: Path) -> None:
     assert_all_lines_accounted(result)
 
 
+STANDFIRST_PAGE = f"""Blogs
+
+Hold the line on early help
+
+Councils that protected early help are seeing fewer children come into care, writes Jo Marsh.
+
+Tuesday, January 30, 2018 4 mins read
+
+{BODY_A}
+
+{BODY_B}
+"""
+
+
+def test_standfirst_before_the_byline_and_date_with_reading_time(tmp_path: Path) -> None:
+    write(tmp_path, "standfirst.txt", STANDFIRST_PAGE)
+    result = run(tmp_path)
+    post = result.posts.iloc[0]
+    assert post["title"] == "Hold the line on early help"
+    assert (post["author"], post["author_confidence"]) == ("Jo Marsh", "high")
+    assert post["date"] == pd.Timestamp("2018-01-30")
+    assert post["text"].startswith("Local authorities") and post["n_paragraphs"] == 2
+    assert_all_lines_accounted(result)
+
+
 def test_plain_file_with_byline(tmp_path: Path) -> None:
     """Title, blank, author line, weekday date line, body: both parsed exactly."""
     copy_fixture(tmp_path, "plain_with_byline.txt")

@@ -87,6 +87,7 @@ NOT_NAME_WORDS = frozenset(
 DATE_PREFIX_RE = re.compile(
     r"^(?:posted|published|updated|first published|date)(?: on)?\s*:?\s*", re.I
 )
+READING_TIME_SUFFIX_RE = re.compile(r"\s*[|•·,–-]?\s*\d+\s*mins?(?:utes?)? read\b.*$", re.I)
 TIME_SUFFIX_RE = re.compile(r",?\s*(?:at\s*)?\d{1,2}[:.]\d{2}\s*(?:am|pm|AM|PM|BST|GMT)?$")
 DATE_FORMATS = (
     "%d/%m/%Y",
@@ -136,6 +137,7 @@ SELF_AUTHORITY_RES = [
 def parse_date_line(line: str) -> date | None:
     """Parse a byline date line ('Monday, January 30, 2023', 'Posted on 12 March 2024')."""
     candidate = DATE_PREFIX_RE.sub("", clean_line(line)).rstrip(".")
+    candidate = READING_TIME_SUFFIX_RE.sub("", candidate)
     candidate = re.sub(r"\b(\d{1,2})(?:st|nd|rd|th)\b", r"\1", candidate)
     candidate = re.sub(r"\s+", " ", candidate)
     if re.search(r"\d{4}", candidate):  # a time after a full date ('12 March 2024 09:00')

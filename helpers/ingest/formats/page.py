@@ -17,8 +17,11 @@ One line audit serves them all (``segment_page``):
 
 from __future__ import annotations
 
+import re
+
 from helpers.ingest.boilerplate import classify_line, is_block_header, starts_tail
 from helpers.ingest.head import (
+    NAME_PART,
     is_name,
     parse_bio,
     parse_by_line,
@@ -56,6 +59,22 @@ def is_body_like(text: str) -> bool:
     """A paragraph of running text, not a heading, name, date or label."""
     n = count_words(text)
     return n >= MIN_BODY_WORDS or (n >= 8 and text.rstrip("”\"’')").endswith((".", "!", "?")))
+
+
+HEAD_SEARCH_LINES = 10
+"""How many lines of text at the top of a page are searched for byline lines."""
+WRITES_RE = re.compile(
+    rf"(?:^|[,.;:]\s+|\s[–—-]\s)writes (?P<name>{NAME_PART}(?: {NAME_PART}){{1,3}})\.?$"
+)
+
+
+def _byline_like(text: str) -> bool:
+    """A line that is a byline on its own: a date line, 'By <Name>', '..., writes <Name>'."""
+    return (
+        parse_date_line(text) is not None
+        or parse_by_line(text) is not None
+        or bool(WRITES_RE.search(text))
+    )
 
 
 def apply_bio(post: RawPost, bio: dict[str, str], basis: str, confidence: str = "high") -> None:
@@ -141,7 +160,13 @@ def segment_page(
     closing_bios = [parse_bio(s) for s in stripped[:tail] if s]
     bio_names = [b["author"] for _, b in bios] + [b["author"] for b in closing_bios if b]
 
-    # 3. the byline in the head
+    # 3. the byline in the head. The head runs to the first paragraph of body text, or
+    # further to the last byline-like line among the first lines of text (a standfirst
+    # sentence may come before the author and date lines).
+    early = [i for i in range(tail) if stripped[i] and not records[i].status][:HEAD_SEARCH_LINES]
+    bylines = [i for i in early if _byline_like(stripped[i])]
+    head_end = max(first_body, bylines[-1] + 1) if bylines else first_body
+    first_body = head_end
     head = [i for i in range(min(first_body, tail)) if not records[i].status]
     author: tuple[str, int] | None = None
     byline: tuple[object, int] | None = None
@@ -153,6 +178,11 @@ def segment_page(
             mark(records, [i], METADATA, REASON_BYLINE_AUTHOR)
             if by[1] is not None and byline is None:
                 byline = (by[1], i)
+            continue
+        writes = WRITES_RE.search(stripped[i]) if author is None else None
+        if writes is not None and is_name(writes["name"]):  # standfirst '..., writes Jane Smith'
+            author = (writes["name"], i)
+            mark(records, [i], METADATA, REASON_BYLINE_AUTHOR)
             continue
         when = parse_date_line(stripped[i])
         if when is not None and byline is None:
