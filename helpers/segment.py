@@ -437,12 +437,12 @@ def main(argv: list[str] | None = None) -> int:
             result = segment_corpus(raw_dir, progress=True, manifest_path=manifest_path)
     except (ValueError, OSError) as err:
         print(f"ERROR: {err}", file=sys.stderr)
-        return 2
+        return _summary([], 2)
     warned = [str(w.message) for w in caught if issubclass(w.category, SegmentationWarning)]
     unknown_accept = sorted(accept - set(result.files["source_file"]))
     if unknown_accept:
         print(f"ERROR: --accept-changed names no raw file: {unknown_accept}", file=sys.stderr)
-        return 2
+        return _summary(warned, 2)
     errors = changed_files(manifest, result.files, accept)
     audit = audit_table(result)
     if not audit["all_accounted"].all():
@@ -451,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
         for error in errors:
             print(f"ERROR: {error}", file=sys.stderr)
         print("Nothing was written.", file=sys.stderr)
-        return 1
+        return _summary(warned, 1)
     for note in result.notes:
         print(note)
     try:
@@ -459,7 +459,7 @@ def main(argv: list[str] | None = None) -> int:
         notes = update_manifest(result.files, manifest_path, accept)  # last: after the outputs
     except OSError as err:
         print(f"ERROR: {err}; the files that were there before are unchanged", file=sys.stderr)
-        return 2
+        return _summary(warned, 2)
     for note in notes:
         print(f"manifest: {note}")
     posts = result.posts
@@ -471,13 +471,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     for path in written:
         print(f"  wrote {out_dir.name}/{path.name}")
+    return _summary(warned, 0)
+
+
+def _summary(warned: list[str], code: int) -> int:
+    """End every run with a summary of its warnings; return the exit code."""
     if warned:
         print(f"Warnings ({len(warned)}):", file=sys.stderr)
         for message in warned:
             print(f"  WARNING: {message}", file=sys.stderr)
     else:
-        print("Warnings: none.")
-    return 0
+        print("Warnings: none.", file=sys.stderr if code else sys.stdout)
+    return code
 
 
 if __name__ == "__main__":
