@@ -8,7 +8,8 @@ order decides which copy of a reprinted post is canonical. ``source`` and
 changing its content (same sha256). A new file gets a row with an inferred description,
 to be improved by hand.
 
-Raw files are never edited: a file whose sha256 differs from its row makes ``make
+Raw files are never edited: a file whose sha256 differs from its row (unless the row
+records it as rejected or empty, so that no post was ever taken from it) makes ``make
 corpus`` fail (``changed_files``) until the change is accepted explicitly with
 ``python -m helpers.segment --accept-changed FILE`` (``make corpus ACCEPT=FILE``), which
 records the new checksum and notes the acceptance in the description.
@@ -95,6 +96,13 @@ def manifest_order(manifest: pd.DataFrame, shas: dict[str, str]) -> list[str]:
     return order + sorted(unplaced)
 
 
+def _never_read(manifest: pd.DataFrame) -> set[str]:
+    """Files recorded as rejected or empty: no post was ever taken from them."""
+    if "format" not in manifest or not len(manifest):
+        return set()
+    return set(manifest.loc[manifest["format"].isin(["rejected", "empty"]), "file"])
+
+
 def changed_files(
     manifest: pd.DataFrame, files: pd.DataFrame, accept: set[str] = frozenset()
 ) -> list[str]:
@@ -102,8 +110,11 @@ def changed_files(
     if not len(manifest):
         return []
     recorded = dict(zip(manifest["file"], manifest["sha256"], strict=True))
+    never_read = _never_read(manifest)
     errors = []
     for fact in files.itertuples(index=False):
+        if fact.source_file in never_read:
+            continue  # a file that was rejected can be replaced by a readable version
         old = recorded.get(fact.source_file)
         if old and old != fact.sha256 and fact.source_file not in accept:
             errors.append(
@@ -146,7 +157,15 @@ def merge_manifest(
         if name in kept.index:
             previous = kept.loc[name]
             row["source"], row["description"] = previous["source"], previous["description"]
-            if previous["sha256"] != fact.sha256:
+            if previous["sha256"] != fact.sha256 and name in _never_read(old):
+                notes.append(f"{name}: was rejected or empty before; the new version is recorded")
+                if previous["description"].startswith("new file:"):
+                    row["description"] = (
+                        f"new file: {fact.n_posts} post(s) in {fact.format} format "
+                        "(description inferred; edit by hand)"
+                    )
+                    row["source"] = INFERRED_SOURCE.get(fact.format, "unknown")
+            elif previous["sha256"] != fact.sha256:
                 if name in accept:
                     row["description"] = (
                         f"{previous['description']} [edited file accepted with "

@@ -237,6 +237,20 @@ def test_edited_raw_file_fails_every_run_until_accepted(
     assert changed_files(manifest, segment.segment_corpus(raw).files) == []
 
 
+def test_a_rejected_file_can_be_replaced_by_a_readable_version(tmp_path: Path) -> None:
+    raw, out = make_project(tmp_path)
+    (raw / "c_wide.txt").write_bytes(PLAIN.encode("utf-16-le"))  # no byte-order mark
+    assert run_main(raw, out) == 0
+    assert read_manifest(raw / "MANIFEST.csv").set_index("file").loc["c_wide.txt", "format"] == (
+        "rejected"
+    )
+    (raw / "c_wide.txt").write_text(PLAIN, encoding="utf-8")
+    assert run_main(raw, out) == 0
+    row = read_manifest(raw / "MANIFEST.csv").set_index("file").loc["c_wide.txt"]
+    assert row["format"] == "plain"
+    assert row["sha256"] == hashlib.sha256((raw / "c_wide.txt").read_bytes()).hexdigest()
+
+
 def test_accepting_an_unknown_file_is_an_error(tmp_path: Path) -> None:
     raw, out = make_project(tmp_path)
     assert run_main(raw, out, "--accept-changed", "nope.txt") == 2
