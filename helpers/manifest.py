@@ -73,6 +73,9 @@ def read_manifest(path: Path = MANIFEST_PATH) -> pd.DataFrame:
     missing = [c for c in ("file", "sha256", "source", "description") if c not in manifest]
     if missing:
         raise ManifestError(f"{path}: missing columns {missing}; restore it from version control")
+    duplicated = sorted(set(manifest.loc[manifest["file"].duplicated(), "file"]))
+    if duplicated:
+        raise ManifestError(f"{path}: more than one row for {duplicated}; keep one row per file")
     return manifest
 
 

@@ -212,6 +212,9 @@ def test_unreadable_manifest_names_the_file(tmp_path: Path) -> None:
     path.write_bytes(b"")
     with pytest.raises(ManifestError, match=r"MANIFEST\.csv"):
         read_manifest(path)
+    path.write_text("file,sha256,source,description\na.txt,1,s,d\na.txt,2,s,d\n", encoding="utf-8")
+    with pytest.raises(ManifestError, match=r"more than one row for \['a\.txt'\]"):
+        read_manifest(path)
 
 
 def test_edited_raw_file_fails_every_run_until_accepted(
