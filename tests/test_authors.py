@@ -135,3 +135,23 @@ def test_own_authority_joined_with_the_years_a_president_served_it() -> None:
     assert (out.loc[0, "author"], out.loc[0, "author_confidence"]) == ("Ann Able", "low")
     assert "my own authority" in out.loc[0, "author_basis"]
     assert pd.isna(out.loc[1, "author"])  # the interval reaches before her known years
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("This blog was on my list before handing over the reins to Ben Best.", "Ann Able"),
+        ("This is my first blog since I took over from Ann Able as President.", "Ben Best"),
+        # the handover of someone else, in a first-person sentence
+        ("I'm reflecting, with Ann Able soon to hand over the Presidency to Ben Best.", None),
+        ("Ann Able handed over to Ben Best in April.", None),
+    ],
+)
+def test_handover_and_takeover_name_the_writer(text: str, expected: str | None) -> None:
+    row = infer(post(text, "2016-01-01", "2026-12-31", precision="unknown")).iloc[0]
+    if expected is None:
+        assert pd.isna(row["author"])
+    else:
+        assert (row["author"], row["author_confidence"]) == (expected, "medium")
+        assert "data/adcs_presidents.csv" in row["author_basis"]
+        assert row["writer_role"] == "dcs"

@@ -6,7 +6,10 @@ Evidence, strongest first (``author_confidence``):
             the date line), a bio line or picture caption ("Jane Smith is director of
             children's services at ..."), a sign-off closing the post;
 ``medium``  a web page's author metadata, a WordPress "About <handle>" box (a blog
-            handle, not a full name), or a first-person presidential self-reference
+            handle, not a full name), a first-person handover or takeover naming the
+            other president ("before handing over the reins to Rachel Dickinson": her
+            predecessor; "I took over from Alison Michalska as President": her
+            successor), or a first-person presidential self-reference
             ("my first blog as President", "my inaugural speech as ADCS President") in a
             post whose date interval from its own text evidence lies inside one
             presidency of ``data/adcs_presidents.csv``;
@@ -38,6 +41,7 @@ import pandas as pd
 
 from helpers.lexicons import load_lexicon
 from helpers.paths import DATA_DIR
+from helpers.textnorm import fold_quotes
 
 PRESIDENTS_PATH: Path = DATA_DIR / "adcs_presidents.csv"
 PRESIDENT_COLUMNS = [
@@ -138,9 +142,46 @@ def role_class(role: str | None, about: str | None = None) -> tuple[str, str] | 
     return None
 
 
+NAME = r"[A-Z][a-zA-Z'’\-]+(?: [A-Z][a-zA-Z'’\-]+){1,2}"
+#: The writer hands the presidency over to a named successor (writer = the predecessor).
+HANDOVER_RE = re.compile(
+    r"\bhand(?:ing|ed)? over (?:the reins |the presidency |the Presidency )?to "
+    rf"(?:the (?:wonderful|brilliant|excellent|fantastic) )?(?P<name>{NAME})"
+)
+#: The writer took the presidency over from a named predecessor (writer = the successor).
+TAKEOVER_RE = re.compile(rf"\bI took over from (?P<name>{NAME}) as (?:ADCS )?President")
+FIRST_PERSON_RE = re.compile(r"\b(?:I|I’m|I'm|I’ve|I've|I’ll|I'll|my|My|me)\b")
 OWN_AUTHORITY_RE = re.compile(
     r"\b(?:[Mm]y own authority|[Aa]s (?:the )?DCS (?:for|in|of|at)|[Hh]ere in [A-Z])"
 )
+
+
+def _succession(text: str, presidents: list[Presidency]) -> tuple[Presidency, str, str] | None:
+    """The writer named by a first-person handover ('before handing over the reins to X':
+    X's predecessor) or takeover ('I took over from X as President': X's successor).
+
+    The first-person word must come before the phrase in its sentence with no other
+    person's name in between ('with Stuart Gallimore soon to hand over ...' is not the
+    writer's handover)."""
+    ordered = sorted(presidents, key=lambda p: p.start)
+    by_name = {fold(p.name): k for k, p in enumerate(ordered)}
+    for pattern, step in ((HANDOVER_RE, -1), (TAKEOVER_RE, +1)):
+        for match in pattern.finditer(text):
+            before = re.split(r"[.!?]\s", text[: match.start()])[-1]
+            people = list(FIRST_PERSON_RE.finditer(before))
+            if pattern is HANDOVER_RE and (
+                not people or re.search(NAME, before[people[-1].end() :])
+            ):
+                continue
+            k = by_name.get(fold(match["name"]))
+            if k is not None and 0 <= k + step < len(ordered):
+                relation = "predecessor" if step < 0 else "successor"
+                return ordered[k + step], " ".join(match.group(0).split()), relation
+    return None
+
+
+def fold(name: str) -> str:
+    return fold_quotes(name).casefold()
 
 
 def _same_authority(a: str, b: str) -> bool:
@@ -208,6 +249,17 @@ def infer_authors(posts: pd.DataFrame, presidents: list[Presidency] | None = Non
                     out.at[idx, "metadata_basis"] = (
                         f"{basis}; {note}" if isinstance(basis, str) else note
                     )
+        succession = _succession(text, presidents) if pd.isna(out.at[idx, "author"]) else None
+        if succession is not None:
+            person, phrase, relation = succession
+            out.at[idx, "author"] = person.name
+            out.at[idx, "author_confidence"] = "medium"
+            out.at[idx, "author_basis"] = (
+                f"self-reference '{phrase}': the writer is {person.name}, the {relation} "
+                "of the president named (data/adcs_presidents.csv)"
+            )
+            if pd.isna(out.at[idx, "authority"]):
+                out.at[idx, "authority"] = person.authority
         authority = out.at[idx, "authority"]
         if (
             pd.isna(out.at[idx, "author"])
@@ -243,6 +295,9 @@ def infer_authors(posts: pd.DataFrame, presidents: list[Presidency] | None = Non
                 "dcs",
                 f"self-reference '{match.group(0)}' (ADCS presidents are serving DCSs)",
             )
+        elif succession is not None:
+            role = "dcs"
+            basis = f"self-reference '{succession[1]}' (ADCS presidents are serving DCSs)"
         elif (found := _first_person_match(SELF_DCS_RE, text)) is not None:
             role, basis = "dcs", f"self-reference '{_sentence(text, found)}'"
         elif row["format"] == "wordpress_post":
