@@ -229,6 +229,42 @@ def test_adcs_page_header_date_is_not_a_publication_date(tmp_path: Path) -> None
     assert_all_lines_accounted(result)
 
 
+ADCS_PAGE_SAVED_FROM_BROWSER = f"""Skip to content
+Members
+Blog
+Next Upcoming Event
+Tue, 09 Jul 24 10:00
+
+A place to call home
+
+{BODY_A}
+
+Tags assigned to this article:
+Sufficiency
+
+Related Blog Articles
+
+Another blog title
+
+Read more
+
+© 2024 ADCS Ltd. All rights reserved.
+"""
+
+
+def test_adcs_page_saved_with_menu_and_related_articles(tmp_path: Path) -> None:
+    write(tmp_path, "saved.txt", ADCS_PAGE_SAVED_FROM_BROWSER)
+    result = run(tmp_path)
+    assert len(result.posts) == 1
+    post = result.posts.iloc[0]
+    assert post["format"] == "adcs_page"
+    assert post["title"] == "A place to call home"
+    assert post["text"] == BODY_A
+    reasons = reasons_of(result, "saved.txt")
+    assert {model.REASON_ADCS_HEADER, model.REASON_ADCS_AFTER_FOOTER} <= reasons
+    assert_all_lines_accounted(result)
+
+
 def test_cypnow_column_byline_caption_bio_and_paywall(tmp_path: Path) -> None:
     write(tmp_path, "column.txt", CYP_COLUMN)
     result = run(tmp_path)

@@ -190,6 +190,12 @@ PAYWALL_STARTS = (
     "Register to continue",
     "Sign in to continue",
     "Want to read more?",
+    "Already registered?",
+    "Register for free",
+    "Register now for free",
+    "Subscribe now",
+    "Thank you for visiting Children & Young People Now",
+    "Sign in to continue reading",
 )
 PAYWALL_LINES = _words(
     "Subscribe",

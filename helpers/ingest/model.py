@@ -12,6 +12,7 @@ STATUSES: tuple[str, ...] = (TITLE, BODY, METADATA, BLANK, REMOVED)
 
 REASON_ADCS_HEADER = "ADCS site header: upcoming-event widget (crawl-time, not a publication date)"
 REASON_ADCS_FOOTER = "ADCS footer: tags and related-articles navigation"
+REASON_ADCS_AFTER_FOOTER = "ADCS page: related articles and site footer after the post's footer"
 REASON_TITLE_REPEAT = "title repeated as first body line (scrape artefact)"
 REASON_BIO = "author bio line (parsed into author/role/authority)"
 REASON_CAPTION = "picture caption"

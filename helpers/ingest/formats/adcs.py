@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 
 from helpers.ingest.boilerplate import classify_line
-from helpers.ingest.formats.page import strip_closing_metadata
+from helpers.ingest.formats.page import drop_section_labels, strip_closing_metadata
 from helpers.ingest.model import (
+    REASON_ADCS_AFTER_FOOTER,
     REASON_ADCS_FOOTER,
     REASON_ADCS_HEADER,
     REMOVED,
@@ -58,8 +59,13 @@ def segment(name: str, lines: list[str], fmt: str) -> tuple[list[RawPost], list[
     block: list[int] = []
     in_footer = False
     for i in range(start, len(lines)):
+        if fmt == "adcs_page" and posts and not in_footer:
+            # one post per page: what follows its footer is related articles and site footer
+            mark(records, [i], REMOVED, classify_line(stripped[i]) or REASON_ADCS_AFTER_FOOTER)
+            continue
         if stripped[i] == FOOTER_START:
             in_footer = True
+            drop_section_labels(block, stripped, records)
             post = make_post(name, fmt, len(posts), block, lines, records)
             if post:
                 posts.append(post)
@@ -73,6 +79,7 @@ def segment(name: str, lines: list[str], fmt: str) -> tuple[list[RawPost], list[
             mark(records, [i], REMOVED, kind)
             continue
         block.append(i)
+    drop_section_labels(block, stripped, records)
     post = make_post(name, fmt, len(posts), block, lines, records)
     if post:
         posts.append(post)

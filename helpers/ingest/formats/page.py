@@ -115,6 +115,23 @@ def strip_closing_metadata(post: RawPost, records: list[LineRecord]) -> None:
             return
 
 
+def drop_section_labels(
+    candidates: list[int], stripped: list[str], records: list[LineRecord]
+) -> None:
+    """Remove one- or two-word labels (menu items, kickers) stacked above a title.
+
+    Among ``candidates`` (line indexes of a post's head, in order), while the first two
+    unclassified lines both look like titles and the first has at most two words, the
+    first is a label, not the title."""
+    titles = [i for i in candidates if not records[i].status and looks_like_title(stripped[i])]
+    lead = [i for i in candidates if not records[i].status]
+    while len(titles) >= 2 and lead and titles[0] == lead[0] and titles[1] == lead[1]:
+        if count_words(stripped[titles[0]]) > 2:
+            break
+        mark(records, [titles.pop(0)], REMOVED, REASON_SECTION_LABEL)
+        lead.pop(0)
+
+
 def segment_page(
     name: str,
     lines: list[str],
@@ -207,9 +224,8 @@ def segment_page(
     head_left = [i for i in range(min(first_body, tail)) if not records[i].status]
     meta_lines = [i for i in range(min(first_body, tail)) if records[i].status == METADATA]
     before_meta = [i for i in head_left if not meta_lines or i < meta_lines[0]]
-    titles = [i for i in before_meta if looks_like_title(stripped[i])]
-    while allow_title and len(titles) >= 2 and count_words(stripped[titles[0]]) <= 2:
-        mark(records, [titles.pop(0)], REMOVED, REASON_SECTION_LABEL)
+    if allow_title:
+        drop_section_labels(before_meta, stripped, records)
     content = [i for i in range(tail) if not records[i].status]
     title_ok = allow_title and bool(content) and content[0] < first_body
     post = make_post(name, fmt, 0, content, lines, records, allow_title=title_ok)
