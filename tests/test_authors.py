@@ -99,6 +99,7 @@ def test_stated_author_is_never_replaced() -> None:
         ("assistant director, safeguarding", "officer"),
         ("Associate Member and former President of ADCS; retired Director", "commentator"),
         ("principal of The Staff College", "commentator"),
+        ("lead member for children's services at Anyshire County Council", "commentator"),
     ],
 )
 def test_role_class(role: str, expected: str) -> None:

@@ -83,7 +83,8 @@ OFFICER_ROLE_RE = re.compile(
 )
 COMMENTATOR_ROLE_RE = re.compile(
     r"\b(?:retired|former|associate member|consultant|journalist|academic|professor|"
-    r"lecturer|researcher|principal of|campaigner|author of|writer|blogger|"
+    r"lecturer|researcher|principal of|campaigner|author of|writer|blogger|councillor|"
+    r"cabinet member for|lead member for|"
     r"chief executive of (?!\w+ (?:county|city|borough) council))\b",
     re.I,
 )
