@@ -100,6 +100,8 @@ def test_stated_author_is_never_replaced() -> None:
         ("Associate Member and former President of ADCS; retired Director", "commentator"),
         ("principal of The Staff College", "commentator"),
         ("lead member for children's services at Anyshire County Council", "commentator"),
+        ("director of children's services at Anyshire and former chair of ADCS", "dcs"),
+        ("interim director of children's services", "dcs"),
     ],
 )
 def test_role_class(role: str, expected: str) -> None:

@@ -129,17 +129,30 @@ def load_presidents(path: Path = PRESIDENTS_PATH) -> list[Presidency]:
     return out
 
 
+def _current_dcs(text: str) -> bool:
+    """A director's role stated as current (not 'former', 'retired', 'ex-', 'previously')."""
+    for match in DCS_ROLE_RE.finditer(text):
+        before = text[max(0, match.start() - 25) : match.start()]
+        if not re.search(r"\b(?:former|formerly|retired|ex-|previously)\b", before, re.I):
+            return True
+    return False
+
+
 def role_class(role: str | None, about: str | None = None) -> tuple[str, str] | None:
-    """Writer role from a stated role (bio, caption, sign-off, About box), or None."""
+    """Writer role from a stated role (bio, caption, sign-off, About box), or None.
+
+    A director's role stated as current wins ('DCS ... and former chair of ...' is a
+    DCS); then commentator words (retired, former, consultant ...); then officer roles."""
     for text, where in ((role, "stated role"), (about, "About box")):
         if not isinstance(text, str) or not text:
             continue
+        quoted = f"{where} '{text[:100]}'"
+        if _current_dcs(text):
+            return "dcs", quoted
         if COMMENTATOR_ROLE_RE.search(text):
-            return "commentator", f"{where} '{text[:100]}'"
-        if OFFICER_ROLE_RE.search(text) and not DCS_ROLE_RE.search(text):
-            return "officer", f"{where} '{text[:100]}'"
-        if DCS_ROLE_RE.search(text):
-            return "dcs", f"{where} '{text[:100]}'"
+            return "commentator", quoted
+        if OFFICER_ROLE_RE.search(text):
+            return "officer", quoted
     return None
 
 
