@@ -6,10 +6,15 @@ One line audit serves them all (``segment_page``):
    reading-time lines, captions, cookie notices, share buttons, adverts, paywall lines;
 2. a paywall, related-links or job-advert header that follows body text opens the page's
    tail, and every line from it to the end is removed (with the reason of its block);
-3. the *head* (the lines before the first paragraph of body text) is searched for a
-   byline: "By <Name>", a date line, and a name line corroborated by a date line next to
-   it or by a bio or caption naming the same person; these become ``metadata`` lines;
-4. the first remaining head line that looks like a title is the title (navigation lines
+3. the *head* (the lines before the first paragraph of body text, or up to the last
+   byline-like line among the first ``HEAD_SEARCH_LINES`` lines of text, since a
+   standfirst may come first) is searched for a byline: "By <Name>" (with an optional
+   date or role), "..., writes <Name>", "<Name>, <role>", a date line, and a name line
+   corroborated by a date line next to it or by a bio or caption naming the same person;
+   these become ``metadata`` lines; a related-links list in the head is removed with its
+   header;
+4. one- or two-word labels stacked above the title (menu items, kickers) are removed;
+   the first remaining head line that looks like a title is the title (navigation lines
    were removed in step 1, so a breadcrumb never becomes a title); the rest is body;
 5. captions carrying a bio ("<Name> is ... Picture: ADCS"), a closing bio line and a
    closing sign-off give the author, role and authority.
