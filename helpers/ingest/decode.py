@@ -53,9 +53,11 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str, list[str]]:
             check_is_text(text, name)
             return text, encoding, []
     if b"\x00" in data:
+        half = len(data) // 2
+        utf16 = half >= 4 and max(data[0::2].count(0), data[1::2].count(0)) >= 0.8 * half
         hint = (
             " (it looks like UTF-16 saved without a byte-order mark: save it as UTF-8)"
-            if data.count(b"\x00") > len(data) // 4
+            if utf16
             else " (a binary file, not text)"
         )
         raise InputRejectedError(f"{name}: contains NUL bytes{hint}; rejected")
