@@ -364,6 +364,20 @@ def test_standfirst_before_the_byline_and_date_with_reading_time(tmp_path: Path)
     assert_all_lines_accounted(result)
 
 
+@pytest.mark.parametrize("end", ["", "."])
+def test_bio_line_in_the_page_head(tmp_path: Path, end: str) -> None:
+    bio = "Charlotte Ramsden is president of ADCS and director of children's services at Salford"
+    text = f"Blogs\n\nKeeping children close to home\n\n{bio}{end}\n\n{BODY_A}\n\n{BODY_B}\n"
+    write(tmp_path, "head_bio.txt", text)
+    result = run(tmp_path)
+    post = result.posts.iloc[0]
+    assert post["title"] == "Keeping children close to home"
+    assert (post["author"], post["author_confidence"]) == ("Charlotte Ramsden", "high")
+    assert post["authority"] == "Salford" and post["writer_role"] == "dcs"
+    assert post["text"].startswith("Local authorities") and post["n_paragraphs"] == 2
+    assert_all_lines_accounted(result)
+
+
 def test_plain_file_with_byline(tmp_path: Path) -> None:
     """Title, blank, author line, weekday date line, body: both parsed exactly."""
     copy_fixture(tmp_path, "plain_with_byline.txt")

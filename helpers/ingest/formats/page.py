@@ -73,6 +73,14 @@ WRITES_RE = re.compile(
 )
 
 
+MAX_HEAD_BIO_WORDS = 40
+
+
+def _short_bio(text: str) -> bool:
+    """An author bio line short enough to sit in a page head ('Jo Bloggs is DCS at ...')."""
+    return count_words(text) <= MAX_HEAD_BIO_WORDS and parse_bio(text) is not None
+
+
 def _byline_like(text: str) -> bool:
     """A line that is a byline on its own: a date line, 'By <Name>', '..., writes <Name>'."""
     return (
@@ -148,7 +156,14 @@ def segment_page(
     stripped = [clean_line(line) for line in lines]
     n = len(lines)
     kinds = [classify_line(s) if s else None for s in stripped]
-    first_body = next((i for i in range(n) if kinds[i] is None and is_body_like(stripped[i])), n)
+    first_body = next(
+        (
+            i
+            for i in range(n)
+            if kinds[i] is None and is_body_like(stripped[i]) and not _short_bio(stripped[i])
+        ),
+        n,
+    )
     # A related-links, jobs or comments list in the head: its header and the short lines
     # right under it (up to the next blank line) are that block, not the title.
     for i in range(first_body):
@@ -201,6 +216,11 @@ def segment_page(
             if by[1] is not None and byline is None:
                 byline = (by[1], i)
             continue
+        head_line_bio = parse_bio(stripped[i]) if _short_bio(stripped[i]) else None
+        if head_line_bio is not None:  # an author bio in the head
+            bios.append((i, head_line_bio))
+            mark(records, [i], REMOVED, REASON_BIO)
+            continue
         writes = WRITES_RE.search(stripped[i]) if author is None else None
         if writes is not None and is_name(writes["name"]):  # standfirst '..., writes Jane Smith'
             author = (writes["name"], i)
@@ -247,7 +267,8 @@ def segment_page(
         post.byline_date = byline[0]  # type: ignore[assignment]
         post.metadata_basis.append(f"byline date line {byline[1] + 1}")
     for i, bio in bios:
-        apply_bio(post, bio, f"caption line {i + 1}")
+        where = "bio line" if records[i].reason == REASON_BIO else "caption line"
+        apply_bio(post, bio, f"{where} {i + 1}")
     if head_bio is not None:
         apply_bio(post, head_bio[1], f"byline line {head_bio[0] + 1}")
     post.captions = captions
