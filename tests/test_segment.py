@@ -502,6 +502,31 @@ def test_saved_htm_page_with_time_element_and_closing_bio(tmp_path: Path) -> Non
     assert "Tags assigned" not in post["text"] and "Copyright" not in post["text"]
 
 
+def test_site_name_in_the_page_title_is_not_a_second_title(tmp_path: Path) -> None:
+    html = (FIXTURES / "saved_page_cypnow.html").read_text(encoding="utf-8")
+    html = html.replace(
+        '<meta property="og:title" content="Keeping faith with care leavers">', ""
+    ).replace("<h1>Keeping faith with care leavers</h1>", "")
+    write(tmp_path, "page.html", html)
+    post = run(tmp_path).posts.iloc[0]
+    assert post["title"] == "Keeping faith with care leavers"
+    assert post["text"].startswith("Every local offer")
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Keeping faith | Children & Young People Now", "Keeping faith"),
+        ("Post-16 options - ADCS", "Post-16 options"),
+        ("Ofsted – what the new framework means", "Ofsted – what the new framework means"),
+    ],
+)
+def test_clean_title(title: str, expected: str) -> None:
+    from helpers.ingest.formats.html import clean_title
+
+    assert clean_title(title) == expected
+
+
 def test_html_saved_as_txt_is_extracted_not_taken_as_a_post(tmp_path: Path) -> None:
     copy_fixture(tmp_path, "html_saved_as_txt.txt")
     result, warned = run_warned(tmp_path)

@@ -98,6 +98,28 @@ def extract(html: str) -> Extracted:
     )
 
 
+TITLE_SUFFIX_RE = re.compile(r"\s+(?:\||–|—|-|::)\s+(?P<suffix>[^|–—]{2,60})$")
+
+
+def clean_title(title: str | None, site: str | None = None) -> str | None:
+    """A page title without a trailing site name ('Keeping faith | CYP Now' -> 'Keeping faith').
+
+    The suffix is dropped only when it names the page's site (its site name or address) or
+    a known source; a dash inside a real title stays."""
+    if not title:
+        return None
+    title = title.strip()
+    match = TITLE_SUFFIX_RE.search(title)
+    if match is None:
+        return title
+    suffix = match["suffix"].strip().casefold()
+    known = [key for key, _ in SOURCE_BY_SITE] + ["cyp now"]
+    site_text = (site or "").casefold()
+    if (suffix and suffix in site_text) or any(key in suffix for key in known):
+        return title[: match.start()].strip() or title
+    return title
+
+
 def source_for_site(site: str | None) -> str | None:
     """The corpus source named by a page's site name or address, if known."""
     lowered = (site or "").lower()
@@ -110,8 +132,10 @@ def segment(name: str, html: str) -> tuple[list[RawPost], list[LineRecord], list
     Returns the posts, the line records and the extracted lines they number."""
     page = extract(html)
     lines = list(page.lines)
-    if page.title and (not lines or lines[0].strip() != page.title.strip()):
-        lines = [page.title, "", *lines]
+    title = clean_title(page.title, page.site)
+    first = lines[0].strip().casefold() if lines else ""
+    if title and not (first and (first in title.casefold() or title.casefold() in first)):
+        lines = [title, "", *lines]
     posts, records = segment_page(name, lines, "web_page")
     for post in posts:
         for caption in page.captions:
