@@ -247,7 +247,6 @@ SALARY_RE = re.compile(
 )
 JOB_LINE_RE = re.compile(r"^(?:Closing date|Salary|Location|Recruiter|Job type|Contract)\s*:", re.I)
 BREADCRUMB_RE = re.compile(r"^\S.{0,60}?\s(?:>|»|›|/|\|)\s\S")
-BULLET_RE = re.compile(r"^[•·▪●\-–*]\s")
 PRICE_RE = re.compile(r"^From £\d+(?:\.\d\d)?\s*/\s*(?:month|year|week)", re.I)
 
 
@@ -330,8 +329,3 @@ def is_block_header(line: str) -> str | None:
     if lower in COMMENT_HEADERS:
         return REASON_COMMENTS
     return None
-
-
-def is_bullet(line: str) -> bool:
-    """A list item line (used inside tail blocks)."""
-    return bool(BULLET_RE.match(clean_line(line)))

@@ -35,7 +35,6 @@ from helpers.ingest.head import (
     same_name,
 )
 from helpers.ingest.model import (
-    BLANK,
     METADATA,
     REASON_BIO,
     REASON_BYLINE_AUTHOR,
@@ -283,7 +282,3 @@ def looks_plain(lines: list[str]) -> bool:
     stripped = [clean_line(line) for line in lines]
     content = [s for s in stripped if s and classify_line(s) is None]
     return len(content) >= 2 and looks_like_title(content[0]) and count_words(content[0]) <= 15
-
-
-def is_blank_record(record: LineRecord) -> bool:
-    return record.status == BLANK
