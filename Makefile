@@ -33,8 +33,9 @@ $(STAMP): requirements.txt
 
 install: $(STAMP)
 
+# An edited raw file fails `make corpus` until accepted: make corpus ACCEPT="file1.txt file2.txt"
 corpus: $(STAMP)
-	$(PY) -m helpers.segment
+	$(PY) -m helpers.segment $(if $(ACCEPT),--accept-changed $(ACCEPT))
 
 # One process executes the notebooks in order, each in a fresh kernel (scripts/execute_notebooks.py);
 # a rerun on unchanged inputs rewrites them byte for byte. PARAMS=file.json injects other parameter

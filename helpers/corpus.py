@@ -23,6 +23,8 @@ POST_COLUMNS: list[str] = [
     "format",
     "title",
     "author",
+    "author_basis",
+    "author_confidence",
     "role",
     "authority",
     "writer_role",
@@ -92,7 +94,7 @@ def load_corpus(include_reprints: bool = False, path: Path = POSTS_PATH) -> pd.D
         posts[column] = pd.to_datetime(posts[column], format="%Y-%m-%d")
     for column in INT_COLUMNS:
         posts[column] = posts[column].astype("int64")
-    for column in ("source", "format", "date_precision", "writer_role"):
+    for column in ("source", "format", "date_precision", "writer_role", "author_confidence"):
         posts[column] = posts[column].astype("category")
     if not include_reprints:
         posts = posts[posts["duplicate_of"].isna()].reset_index(drop=True)

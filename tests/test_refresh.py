@@ -15,6 +15,9 @@ and checks that
   (header widget, footer, caption, bio, paywall) leaked into their text;
 - every existing post keeps its doc_id, and with it its file, position, title
   and text;
+- every existing post keeps its ``duplicate_of``, author and authority;
+- the unit tests of ingestion still pass on the refreshed copy (they test
+  fixtures and invariants, never the live corpus's counts);
 - the manifest has a row for each new file with its sha256, and the old rows
   are unchanged;
 - every notebook was executed (all code cells have an execution count) with no
@@ -197,6 +200,36 @@ def test_existing_doc_ids_unchanged(refreshed: dict) -> None:
         a, b = merged[column].fillna(""), merged[f"{column}_after"].fillna("")
         changed = merged.loc[a != b, "doc_id"].tolist()
         assert not changed, f"{column} changed for existing posts: {changed[:5]}"
+
+
+def test_existing_posts_keep_reprint_links_authors_and_authorities(refreshed: dict) -> None:
+    """Adding posts never re-links reprints or moves metadata between existing posts."""
+    keep = ["doc_id", "duplicate_of", "author", "author_confidence", "authority", "writer_role"]
+    before = refreshed["before_posts"][keep].set_index("doc_id").fillna("")
+    after = refreshed["posts"][keep].set_index("doc_id").fillna("").loc[before.index]
+    changed = before.compare(after)
+    assert changed.empty, f"existing posts changed:\n{changed}"
+
+
+UNIT_TESTS = [
+    "tests/test_segment.py",
+    "tests/test_dating.py",
+    "tests/test_authors.py",
+    "tests/test_manifest_and_loader.py",
+]
+
+
+def test_unit_tests_pass_after_the_refresh(refreshed: dict) -> None:
+    """The README's workflow (add posts, make all, make test): no test hard-codes the corpus."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *UNIT_TESTS],
+        cwd=refreshed["root"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, f"unit tests fail after a refresh:\n{proc.stdout[-4000:]}"
 
 
 def test_manifest_lists_new_files_with_checksums(refreshed: dict) -> None:
