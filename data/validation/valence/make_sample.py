@@ -19,7 +19,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
@@ -56,12 +55,12 @@ def main() -> None:
     sample[["item_id", "text"]].rename(columns={"text": "sentence"}).to_csv(
         OUT / "items_coder_a.csv", index=False
     )
-    sample.loc[sample["coder_b"], ["item_id", "text"]].rename(
-        columns={"text": "sentence"}
-    ).to_csv(OUT / "items_coder_b.csv", index=False)
-    sample[["item_id", "sent_id", "doc_id", "position", "n_sent", "third", "part", "coder_b"]].to_csv(
-        OUT / "split.csv", index=False
+    sample.loc[sample["coder_b"], ["item_id", "text"]].rename(columns={"text": "sentence"}).to_csv(
+        OUT / "items_coder_b.csv", index=False
     )
+    sample[
+        ["item_id", "sent_id", "doc_id", "position", "n_sent", "third", "part", "coder_b"]
+    ].to_csv(OUT / "split.csv", index=False)
     print(len(sample), sample["part"].value_counts().to_dict(), int(sample["coder_b"].sum()))
 
 
