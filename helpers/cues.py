@@ -23,12 +23,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import cohen_kappa_score
 
 from helpers.arc_nulls import null_indices
 from helpers.lexicons import load_lexicon
 from helpers.paths import DATA_DIR
-from helpers.stats import bootstrap_ci
+from helpers.stats import bootstrap_ci, cohen_kappa
 from helpers.textnorm import fold_quotes
 
 __all__ = [
@@ -132,10 +131,7 @@ def _recall(pairs: np.ndarray) -> float:
 
 
 def _kappa(pairs: np.ndarray) -> float:
-    a, b = pairs[:, 0] > 0, pairs[:, 1] > 0
-    if a.all() == a.any() and b.all() == b.any() and (a == b).all():
-        return float("nan")
-    return float(cohen_kappa_score(a, b))
+    return cohen_kappa(pairs[:, 0] > 0, pairs[:, 1] > 0, labels=[False, True])
 
 
 def frame_agreement(

@@ -21,13 +21,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import spearmanr
+from scipy.stats import rankdata
 from textblob.en.sentiments import PatternAnalyzer
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from helpers.lexicons import load_lexicon
 from helpers.paths import DATA_DIR
-from helpers.stats import bootstrap_ci
+from helpers.stats import spearman_rho
 from helpers.textnorm import fold_quotes
 
 __all__ = [
@@ -239,18 +239,38 @@ def load_codings(path: Path, items: Sequence[str] | None = None) -> pd.DataFrame
 
 def spearman(a: Sequence[float], b: Sequence[float]) -> float:
     """Spearman's rho; NaN when either side is constant."""
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    if a.size < 3 or np.ptp(a) == 0 or np.ptp(b) == 0:
-        return float("nan")
-    return float(spearmanr(a, b)[0])
+    return spearman_rho(a, b)
 
 
 def spearman_ci(
-    human: Sequence[float], scores: Sequence[float], n_boot: int = 1000, seed: int = 0
+    human: Sequence[float],
+    scores: Sequence[float],
+    n_boot: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
 ) -> tuple[float, float, float]:
-    """``(rho, low, high)``: Spearman with a percentile bootstrap over sentences."""
-    pairs = np.c_[np.asarray(human, dtype=float), np.asarray(scores, dtype=float)]
-    return bootstrap_ci(pairs, lambda p: spearman(p[:, 0], p[:, 1]), n_boot=n_boot, seed=seed)
+    """``(rho, low, high)``: Spearman with a percentile bootstrap over sentences.
+
+    Vectorised: all resamples are ranked at once (average ranks for ties), which is what
+    ``helpers.stats.bootstrap_ci(pairs, spearman)`` computes, only faster.
+    """
+    h, s = np.asarray(human, dtype=float), np.asarray(scores, dtype=float)
+    if h.shape != s.shape or h.ndim != 1:
+        raise ValueError("human and scores must be 1-D and of equal length")
+    estimate = spearman_rho(h, s)
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(h), size=(n_boot, len(h)))
+    rh, rs = rankdata(h[idx], axis=1), rankdata(s[idx], axis=1)
+    rh -= rh.mean(axis=1, keepdims=True)
+    rs -= rs.mean(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        reps = (rh * rs).sum(axis=1) / np.sqrt((rh * rh).sum(axis=1) * (rs * rs).sum(axis=1))
+    reps = reps[np.isfinite(reps)]
+    if reps.size == 0:
+        return estimate, float("nan"), float("nan")
+    tail = (1 - level) / 2
+    low, high = np.quantile(reps, [tail, 1 - tail])
+    return estimate, float(low), float(high)
 
 
 def validity_table(

@@ -22,10 +22,12 @@ from helpers.stats import (
     agreement_ci,
     benjamini_hochberg,
     bootstrap_ci,
+    cohen_kappa,
     holm,
     jaccard,
     match_one_to_one,
     permutation_pvalue,
+    spearman_rho,
 )
 
 
@@ -151,3 +153,21 @@ def test_load_lexicon_names_file_and_problem(tmp_path):
     with pytest.raises(ValueError, match="missing columns"):
         load_lexicon(path, ["term", "valence"])
     assert list(load_lexicon(path, ["term"])["term"]) == ["good", "good"]
+
+
+def test_fast_kappa_and_spearman_match_the_libraries():
+    from scipy.stats import spearmanr
+
+    rng = np.random.default_rng(4)
+    a = rng.integers(-2, 3, size=120)
+    b = np.clip(a + rng.integers(-1, 2, size=120), -2, 2)
+    labels = [-2, -1, 0, 1, 2]
+    for weights in (None, "linear", "quadratic"):
+        expected = cohen_kappa_score(a, b, labels=labels, weights=weights)
+        assert cohen_kappa(a, b, labels=labels, weights=weights) == pytest.approx(expected)
+    assert cohen_kappa([1, 0, 1], [1, 0, 1]) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="not among"):
+        cohen_kappa([1, 5], [1, 1], labels=[0, 1])
+    x, y = rng.normal(size=50), rng.integers(0, 4, size=50)
+    assert spearman_rho(x, y) == pytest.approx(spearmanr(x, y)[0])
+    assert np.isnan(spearman_rho([1, 1, 1], [1, 2, 3]))
