@@ -46,12 +46,12 @@ def null_indices(
     if kind == "block":
         if block < 1:
             raise ValueError("block must be at least 1")
-        starts = np.arange(0, n, block)
-        order = np.argsort(rng.random((n_reps, len(starts))), axis=1)
-        rows = []
-        for row in order:
-            rows.append(np.concatenate([np.arange(s, min(s + block, n)) for s in starts[row]]))
-        return np.vstack(rows)
+        n_blocks = -(-n // block)
+        padded = np.arange(n_blocks * block).reshape(n_blocks, block)
+        padded[padded >= n] = -1
+        order = np.argsort(rng.random((n_reps, n_blocks)), axis=1)
+        flat = padded[order].reshape(n_reps, -1)
+        return flat[flat >= 0].reshape(n_reps, n)
     if kind == "reversal":
         flip = rng.random(n_reps) < 0.5
         forward = np.arange(n)
