@@ -166,9 +166,12 @@ def name_shape(centroid: Sequence[float], tolerance: float = 0.25) -> str:
     """A plain name for a centred arc shape from its start, middle and end.
 
     ``start``/``end`` are the means of the first/last quarter, ``middle`` of the middle
-    half. A difference counts when it exceeds ``tolerance`` times the shape's largest
-    absolute value. Names: "rising", "falling", "dip in the middle", "peak in the middle",
-    "dip, then rising", "dip, then falling" (and "peak, then ..."), or "flat".
+    half; ``trend`` is end minus start and ``bend`` the middle minus the mean of start and
+    end. A difference counts when it exceeds ``tolerance`` times the shape's largest absolute
+    value. When the bend is at least as large as the trend the shape is a "dip in the middle"
+    or "peak in the middle" (with ", ending higher/lower" when the trend counts too);
+    otherwise it is "rising" or "falling" (with ", dip/peak in the middle" when the bend
+    counts); with neither it is "flat".
     """
     c = np.asarray(centroid, dtype=float)
     if c.ndim != 1 or len(c) < 4:
@@ -182,13 +185,15 @@ def name_shape(centroid: Sequence[float], tolerance: float = 0.25) -> str:
     threshold = tolerance * scale
     trend = end - start
     bend = middle - (start + end) / 2
-    moving = abs(trend) > threshold
-    bent = abs(bend) > threshold and abs(bend) >= abs(trend) / 2
-    word = "rising" if trend > 0 else "falling"
-    if bent:
-        turn = "dip" if bend < 0 else "peak"
-        return f"{turn}, then {word}" if moving else f"{turn} in the middle"
-    return word if moving else "flat"
+    moving, bent = abs(trend) > threshold, abs(bend) > threshold
+    turn = "dip" if bend < 0 else "peak"
+    if bent and abs(bend) >= abs(trend):
+        ending = f", ending {'higher' if trend > 0 else 'lower'}" if moving else ""
+        return f"{turn} in the middle{ending}"
+    if moving:
+        word = "rising" if trend > 0 else "falling"
+        return f"{word}, {turn} in the middle" if bent else word
+    return "flat"
 
 
 def cluster_arcs(

@@ -171,7 +171,9 @@ def test_name_shape() -> None:
     assert name_shape(-(dip - dip.mean())) == "peak in the middle"
     assert name_shape(np.zeros(20)) == "flat"
     tilted = dip - dip.mean() + 0.1 * (t - 0.5)
-    assert name_shape(tilted) == "dip, then rising"
+    assert name_shape(tilted) == "dip in the middle, ending higher"
+    steep = dip - dip.mean() + 0.6 * (t - 0.5)
+    assert name_shape(steep) == "rising, dip in the middle"
 
 
 def test_cluster_arcs_separates_rising_and_falling_and_orders_by_size() -> None:
