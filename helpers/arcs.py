@@ -19,6 +19,7 @@ are re-exported here for the notebooks that import them from ``helpers.arcs``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -216,3 +217,64 @@ def cluster_arcs(
     labels = np.array([remap[c] for c in model.labels_])
     centroids = model.cluster_centers_[order]
     return labels, centroids, float(model.inertia_)
+
+
+@dataclass
+class TopicSelection:
+    """Which posts belong to which topic, and which topics are compared.
+
+    ``topic_of`` maps ``doc_id`` to the dominant topic (int); ``labels`` maps a topic to its
+    label; ``tested`` lists the topics to compare; ``stable`` is the set of topics notebook 04
+    marks stable (``None`` when its summary has no ``stable`` column); ``note`` says why no
+    comparison is possible (``None`` when it is).
+    """
+
+    topic_of: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+    labels: dict[int, str] = field(default_factory=dict)
+    tested: list[int] = field(default_factory=list)
+    stable: set[int] | None = None
+    note: str | None = None
+
+
+def _truthy(values: pd.Series) -> pd.Series:
+    return values.astype(str).str.strip().str.lower().isin({"true", "1", "yes"})
+
+
+def topics_to_compare(
+    doc_topics: pd.DataFrame | None,
+    summary: pd.DataFrame | None = None,
+    name: str = "doc_topics.csv",
+) -> TopicSelection:
+    """Read notebook 04's tables defensively, for any number of topics.
+
+    ``doc_topics`` needs ``doc_id, dominant_topic, dominant_label`` (a ``ValueError`` names
+    ``name`` otherwise). A missing table, or one whose labels are marked "[stale]" or
+    "placeholder", gives a selection with a ``note`` and nothing to test. When ``summary``
+    has ``topic`` and ``stable`` columns, only stable topics are tested.
+    """
+    if doc_topics is None:
+        return TopicSelection(note="the topic table is missing (run notebook 04 first)")
+    if missing := {"doc_id", "dominant_topic", "dominant_label"} - set(doc_topics.columns):
+        raise ValueError(f"{name} lacks columns {sorted(missing)}")
+    stale = (
+        doc_topics["dominant_label"].astype(str).str.contains(r"\[stale\]|placeholder", case=False)
+    )
+    if stale.any():
+        return TopicSelection(
+            note="the topic table is a placeholder or its labels are stale (rerun notebook 04)"
+        )
+    rows = doc_topics.dropna(subset=["dominant_topic"])
+    topic_of = rows.set_index("doc_id")["dominant_topic"].astype(int)
+    labels = {
+        int(t): str(lab)
+        for t, lab in rows.drop_duplicates("dominant_topic")[
+            ["dominant_topic", "dominant_label"]
+        ].itertuples(index=False)
+    }
+    tested = sorted(set(topic_of.tolist()))
+    stable = None
+    if summary is not None and {"topic", "stable"} <= set(summary.columns):
+        stable = set(summary.loc[_truthy(summary["stable"]), "topic"].astype(int))
+        tested = [t for t in tested if t in stable]
+    note = None if tested else "no topic is marked stable by notebook 04"
+    return TopicSelection(topic_of, labels, tested, stable, note)

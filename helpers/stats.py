@@ -10,6 +10,9 @@
   words (Greene, O'Callaghan and Cunningham 2014).
 - ``agreement_ci``: an agreement statistic (kappa, alpha, ...) with a bootstrap interval
   over the coded items.
+- ``group_vs_rest``: for each group and measure, the difference in means between the
+  group's units and all other units, with a p-value from permuting the group labels over
+  units (the same permutations for every group and measure) and Holm's correction over all.
 - ``cohen_kappa`` (unweighted, linear or quadratic weights) and ``spearman_rho``: fast
   versions (NumPy only) for use inside bootstrap loops; they agree with scikit-learn's
   ``cohen_kappa_score`` and SciPy's ``spearmanr``.
@@ -29,6 +32,7 @@ __all__ = [
     "benjamini_hochberg",
     "bootstrap_ci",
     "cohen_kappa",
+    "group_vs_rest",
     "holm",
     "jaccard",
     "match_one_to_one",
@@ -222,3 +226,61 @@ def spearman_rho(a: Sequence[float], b: Sequence[float]) -> float:
     ra -= ra.mean()
     rb -= rb.mean()
     return float((ra * rb).sum() / np.sqrt((ra * ra).sum() * (rb * rb).sum()))
+
+
+def group_vs_rest(
+    values: Any,
+    groups: Sequence[Any],
+    tested: Sequence[Any] | None = None,
+    n_perm: int = 1000,
+    seed: int = 0,
+    min_size: int = 2,
+) -> Any:
+    """Each group's units against all other units, for every column of ``values``.
+
+    ``values`` is a DataFrame (rows are units, columns are measures); ``groups`` gives each
+    unit's group (NaN: the unit has none and is left out). ``tested`` limits the groups
+    compared (default: all); groups with fewer than ``min_size`` units, or leaving fewer
+    than ``min_size`` others, are skipped. Returns one row per group and measure:
+    ``group, n, measure, group_mean, rest_mean, difference, p`` (two-sided, +1 corrected)
+    and ``p_holm`` (Holm over every row).
+    """
+    import pandas as pd
+
+    frame = pd.DataFrame(values).reset_index(drop=True)
+    labels = pd.Series(list(groups))
+    if len(labels) != len(frame):
+        raise ValueError(f"groups ({len(labels)}) and values ({len(frame)}) differ in length")
+    keep = labels.notna().to_numpy()
+    data = frame.loc[keep].to_numpy(dtype=float)
+    labels = labels[keep].to_numpy()
+    if tested is None:
+        tested = sorted(set(labels.tolist()))
+    rng = np.random.default_rng(seed)
+    perms = np.array([rng.permutation(len(labels)) for _ in range(n_perm)])
+    rows = []
+    for group in tested:
+        members = labels == group
+        if members.sum() < min_size or (~members).sum() < min_size:
+            continue
+        for j, measure in enumerate(frame.columns):
+            column = data[:, j]
+            diff = column[members].mean() - column[~members].mean()
+            shuffled = column[perms]
+            null = shuffled[:, members].mean(axis=1) - shuffled[:, ~members].mean(axis=1)
+            rows.append(
+                {
+                    "group": group,
+                    "n": int(members.sum()),
+                    "measure": measure,
+                    "group_mean": float(column[members].mean()),
+                    "rest_mean": float(column[~members].mean()),
+                    "difference": float(diff),
+                    "p": permutation_pvalue(diff, null, "two-sided"),
+                }
+            )
+    out = pd.DataFrame(
+        rows, columns=["group", "n", "measure", "group_mean", "rest_mean", "difference", "p"]
+    )
+    out["p_holm"] = holm(out["p"].to_numpy()) if len(out) else []
+    return out

@@ -26,6 +26,7 @@ from helpers.arcs import (
     name_shape,
     pattern_polarity,
     smooth_arc,
+    topics_to_compare,
 )
 from helpers.cues import (
     cue_counts,
@@ -340,3 +341,28 @@ def test_problem_before_solution_observed_and_null() -> None:
     assert null.shape == (100, 3)
     assert 20 < null[:, 0].sum() < 80 and 20 < null[:, 1].sum() < 80  # each post read either way
     assert not null[:, 2].any()
+
+
+def test_topics_to_compare_handles_any_k_stable_and_placeholders() -> None:
+    doc_topics = pd.DataFrame(
+        {
+            "doc_id": ["a", "b", "c", "d", "e"],
+            "dominant_topic": [1, 2, 7, 7, None],
+            "dominant_label": ["one", "two", "seven", "seven", ""],
+            "topic_07": [0.1, 0.2, 0.9, 0.8, 0.0],
+        }
+    )
+    selection = topics_to_compare(doc_topics)
+    assert selection.tested == [1, 2, 7] and selection.stable is None and selection.note is None
+    assert selection.topic_of.to_dict() == {"a": 1, "b": 2, "c": 7, "d": 7}
+    assert selection.labels[7] == "seven"
+    summary = pd.DataFrame({"topic": [1, 2, 7], "stable": ["True", "False", "True"]})
+    assert topics_to_compare(doc_topics, summary).tested == [1, 7]
+    no_stable = pd.DataFrame({"topic": [1, 2, 7], "stable": [False, False, False]})
+    assert topics_to_compare(doc_topics, no_stable).note.startswith("no topic")
+    assert topics_to_compare(doc_topics, pd.DataFrame({"topic": [1]})).tested == [1, 2, 7]
+    stale = doc_topics.assign(dominant_label="one [stale]")
+    assert "stale" in topics_to_compare(stale).note
+    assert "missing" in topics_to_compare(None).note
+    with pytest.raises(ValueError, match="doc_topics.csv lacks"):
+        topics_to_compare(doc_topics.drop(columns="dominant_label"))

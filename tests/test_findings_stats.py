@@ -23,6 +23,7 @@ from helpers.stats import (
     benjamini_hochberg,
     bootstrap_ci,
     cohen_kappa,
+    group_vs_rest,
     holm,
     jaccard,
     match_one_to_one,
@@ -171,3 +172,20 @@ def test_fast_kappa_and_spearman_match_the_libraries():
     x, y = rng.normal(size=50), rng.integers(0, 4, size=50)
     assert spearman_rho(x, y) == pytest.approx(spearmanr(x, y)[0])
     assert np.isnan(spearman_rho([1, 1, 1], [1, 2, 3]))
+
+
+def test_group_vs_rest_finds_a_shifted_group_and_corrects():
+    rng = np.random.default_rng(2)
+    values = pd.DataFrame({"x": rng.normal(size=60), "y": rng.normal(size=60)})
+    groups = pd.Series(["a"] * 20 + ["b"] * 20 + ["c"] * 19 + [None])
+    values.loc[:19, "x"] += 2.0
+    table = group_vs_rest(values, groups, n_perm=500, seed=1)
+    assert len(table) == 6 and set(table["group"]) == {"a", "b", "c"}
+    hit = table[(table["group"] == "a") & (table["measure"] == "x")].iloc[0]
+    assert hit["difference"] > 1.5 and hit["p_holm"] < 0.05
+    assert hit["n"] == 20 and hit["rest_mean"] == pytest.approx(values.loc[20:58, "x"].mean())
+    assert (table["p_holm"] >= table["p"]).all()
+    only = group_vs_rest(values, groups, tested=["b", "zzz"], n_perm=50)
+    assert set(only["group"]) == {"b"}
+    with pytest.raises(ValueError, match="differ in length"):
+        group_vs_rest(values, groups[:5])
