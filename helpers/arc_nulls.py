@@ -25,9 +25,18 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from helpers.arcs import kernel_weights
+from helpers.arcs import end_minus_start, kernel_weights
+from helpers.stats import bootstrap_ci, permutation_pvalue
 
-__all__ = ["NULL_KINDS", "drop_last", "edge_means", "null_arcs", "null_indices", "observed_arcs"]
+__all__ = [
+    "NULL_KINDS",
+    "drop_last",
+    "edge_means",
+    "end_rise",
+    "null_arcs",
+    "null_indices",
+    "observed_arcs",
+]
 
 NULL_KINDS = ("permutation", "circular", "block", "reversal")
 
@@ -129,3 +138,46 @@ def drop_last(values_by_post: Sequence[np.ndarray], k: int, keep: int = 5) -> li
         values = np.asarray(values, dtype=float)
         out.append(values[: max(min(keep, len(values)), len(values) - k)])
     return out
+
+
+def end_rise(
+    values_by_post: Sequence[np.ndarray],
+    edge_share: float = 0.2,
+    n_bins: int = 20,
+    bandwidth: float = 0.1,
+    n_reps: int = 1000,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> dict[str, float]:
+    """Does the pooled arc end higher than it starts, and do posts, one by one?
+
+    Returns ``end_minus_start`` of the pooled smoothed arc with its two-sided p-value under
+    the circular-shift null (``ems_p_circular``); the share of posts whose ending (mean of
+    the last ``edge_share`` of sentences) is above their opening, with a bootstrap interval
+    over posts (``share_end_higher``, ``share_low``, ``share_high``), its mean under the
+    circular shift and its p-values under the circular-shift and reversal nulls; and the
+    mean opening and ending.
+    """
+    opening, ending = edge_means(values_by_post, edge_share)
+    higher = (ending > opening).astype(float)
+    share, share_low, share_high = bootstrap_ci(higher, np.mean, n_boot, seed)
+    pooled = observed_arcs(values_by_post, n_bins, bandwidth).mean(axis=0)
+    ems = float(end_minus_start(pooled[None, :], edge_share)[0])
+    circular = null_arcs(values_by_post, "circular", n_reps, seed, n_bins, bandwidth).mean(axis=1)
+    ems_null = end_minus_start(circular, edge_share)
+    null_open, null_end = edge_means(values_by_post, edge_share, "circular", n_reps, seed)
+    share_null = (null_end > null_open).mean(axis=1)
+    rev_open, rev_end = edge_means(values_by_post, edge_share, "reversal", n_reps, seed)
+    share_reversal = (rev_end > rev_open).mean(axis=1)
+    return {
+        "end_minus_start": ems,
+        "ems_p_circular": permutation_pvalue(ems, ems_null, "two-sided"),
+        "share_end_higher": share,
+        "share_low": share_low,
+        "share_high": share_high,
+        "share_circular_mean": float(share_null.mean()),
+        "share_p_circular": permutation_pvalue(share, share_null, "two-sided"),
+        "share_p_reversal": permutation_pvalue(share, share_reversal, "two-sided"),
+        "mean_opening": float(opening.mean()),
+        "mean_ending": float(ending.mean()),
+    }

@@ -8,6 +8,7 @@ from helpers.arc_nulls import (
     NULL_KINDS,
     drop_last,
     edge_means,
+    end_rise,
     null_arcs,
     null_indices,
     observed_arcs,
@@ -366,3 +367,16 @@ def test_topics_to_compare_handles_any_k_stable_and_placeholders() -> None:
     assert "missing" in topics_to_compare(None).note
     with pytest.raises(ValueError, match="doc_topics.csv lacks"):
         topics_to_compare(doc_topics.drop(columns="dominant_label"))
+
+
+def test_end_rise_detects_rising_posts_and_not_flat_noise() -> None:
+    rng = np.random.default_rng(3)
+    rising = [np.linspace(-1, 1, n) + rng.normal(0, 0.3, n) for n in rng.integers(12, 30, 40)]
+    result = end_rise(rising, n_reps=200, n_boot=200, seed=0)
+    assert result["end_minus_start"] > 0.5
+    assert result["share_end_higher"] > 0.9 and result["share_low"] > 0.8
+    assert result["ems_p_circular"] < 0.05 and result["share_p_reversal"] < 0.05
+    assert result["mean_ending"] > result["mean_opening"]
+    noise = [rng.normal(0, 1, n) for n in rng.integers(12, 30, 40)]
+    flat = end_rise(noise, n_reps=200, n_boot=200, seed=0)
+    assert abs(flat["end_minus_start"]) < 0.3 and flat["share_low"] < 0.5 < flat["share_high"]
