@@ -1,117 +1,39 @@
-"""Sentence valence and narrative arcs on a normalised time axis.
+"""Narrative arcs on a normalised time axis: smoothing, sequences and shapes.
 
-* Valence: VADER (vaderSentiment, MIT; its lexicon ships in the package) with domain
-  overrides read from ``data/valence_overrides.csv``; a second, independent lexicon is
-  Pattern's adjective lexicon shipped in TextBlob (TextBlob MIT; lexicon ``en-sentiment.xml``
-  by De Smedt & Daelemans, PDDL), used as a robustness check.
 * Arcs: each post's sentence valences are placed at the mid-points of equal slices of
   0-100% and smoothed onto a fixed grid with a Gaussian kernel (Nadaraya-Watson), so that
   posts of 15 and 60 sentences become comparable 20-point curves.
-* Controls: a bootstrap band over posts and a shuffled-sentence null model.
+* Sequences: ``classify_sequence`` / ``classify_sequences`` find a negative low point
+  followed by a lasting rise to a positive close ("dip then rise") and the mirror image
+  ("peak then fall"). They are named for what they measure on the valence curve; they are
+  not validated as McAdams's redemption and contamination sequences.
+* Shapes: ``cluster_arcs`` (k-means on centred arcs) and ``name_shape`` (a name for a
+  centroid from its start, middle and end).
+
+The module is split along its seams: valence measures live in ``helpers.valence``, null
+models in ``helpers.arc_nulls``, framing cues in ``helpers.cues`` and periods in
+``helpers.periods``. ``DomainVader``, ``load_valence_overrides`` and ``pattern_polarity``
+are re-exported here for the notebooks that import them from ``helpers.arcs``.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from sklearn.cluster import KMeans
-from textblob.en.sentiments import PatternAnalyzer
 from threadpoolctl import threadpool_limits
-from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from helpers.paths import DATA_DIR
+from helpers.valence import (  # noqa: F401  (re-exported for notebooks 05-06)
+    OVERRIDES_PATH,
+    DomainVader,
+    load_valence_overrides,
+    pattern_polarity,
+)
 
-OVERRIDES_PATH: Path = DATA_DIR / "valence_overrides.csv"
-CUES_PATH: Path = DATA_DIR / "cues_problem_cause_solution.csv"
-
-
-# ---------------------------------------------------------------------------
-# Valence
-# ---------------------------------------------------------------------------
-
-
-def load_valence_overrides(path: Path = OVERRIDES_PATH) -> pd.DataFrame:
-    """Read the domain overrides: ``term, vader_original, new_valence, reason``.
-
-    ``term`` is a word or a multi-word phrase (lower case). ``new_valence`` is on VADER's
-    -4..+4 scale. Raises ``ValueError`` naming the file on missing columns, duplicated
-    terms, empty reasons or valences outside -4..4.
-    """
-    frame = pd.read_csv(path, encoding="utf-8", keep_default_na=False)
-    needed = {"term", "vader_original", "new_valence", "reason"}
-    if missing := needed - set(frame.columns):
-        raise ValueError(f"{path.name}: missing columns {sorted(missing)}")
-    if frame["term"].duplicated().any():
-        raise ValueError(
-            f"{path.name}: duplicated terms {frame['term'][frame['term'].duplicated()]}"
-        )
-    if (frame["reason"].str.strip() == "").any():
-        raise ValueError(f"{path.name}: every override needs a reason")
-    values = pd.to_numeric(frame["new_valence"], errors="raise")
-    if ((values < -4) | (values > 4)).any():
-        raise ValueError(f"{path.name}: new_valence must lie in -4..4")
-    frame["new_valence"] = values.astype(float)
-    return frame
-
-
-def _phrase_token(term: str) -> str:
-    return "zz" + re.sub(r"[^a-z]", "", term.lower())
-
-
-class DomainVader:
-    """VADER with word and phrase overrides.
-
-    Single-word overrides replace the lexicon entry. Phrases ("child protection") are
-    rewritten to one placeholder token before scoring, and the placeholder gets the
-    phrase's valence, so that e.g. "requires improvement" (an Ofsted grade) is negative
-    even though VADER scores "improvement" +2.0.
-    """
-
-    def __init__(self, overrides: pd.DataFrame | None = None) -> None:
-        self.analyzer = SentimentIntensityAnalyzer()
-        self.original = dict(self.analyzer.lexicon)
-        self._phrases: list[tuple[re.Pattern[str], str]] = []
-        if overrides is None:
-            return
-        for term, value in zip(overrides["term"], overrides["new_valence"], strict=True):
-            term = term.strip().lower()
-            if " " in term:
-                token = _phrase_token(term)
-                pattern = re.compile(
-                    r"\b" + r"\s+".join(map(re.escape, term.split())) + r"\b", re.I
-                )
-                self._phrases.append((pattern, token))
-                self.analyzer.lexicon[token] = float(value)
-            elif float(value) == 0.0:
-                self.analyzer.lexicon.pop(term, None)
-            else:
-                self.analyzer.lexicon[term] = float(value)
-        # Longest phrases first so "multi-academy trust" wins over "academy trust".
-        self._phrases.sort(key=lambda p: -len(p[1]))
-
-    def prepare(self, sentence: str) -> str:
-        """Rewrite override phrases to their placeholder tokens."""
-        for pattern, token in self._phrases:
-            sentence = pattern.sub(token, sentence)
-        return sentence
-
-    def compound(self, sentence: str) -> float:
-        """VADER compound score (-1..1) of one sentence after the overrides."""
-        return float(self.analyzer.polarity_scores(self.prepare(sentence))["compound"])
-
-    def scores(self, sentences: Sequence[str]) -> np.ndarray:
-        """Compound scores of many sentences."""
-        return np.array([self.compound(s) for s in sentences], dtype=float)
-
-
-def pattern_polarity(sentences: Sequence[str]) -> np.ndarray:
-    """Polarity (-1..1) from Pattern's lexicon in TextBlob (no NLTK data needed)."""
-    analyzer = PatternAnalyzer()
-    return np.array([float(analyzer.analyze(s)[0]) for s in sentences], dtype=float)
+SEQUENCES = ("dip_then_rise", "peak_then_fall", "neither")
 
 
 # ---------------------------------------------------------------------------
@@ -180,31 +102,6 @@ def bootstrap_band(
     return np.quantile(means, alpha, axis=0), np.quantile(means, 1 - alpha, axis=0)
 
 
-def shuffled_arcs(
-    values_by_post: Sequence[np.ndarray],
-    n_reps: int = 500,
-    seed: int = 0,
-    n_bins: int = 20,
-    bandwidth: float = 0.1,
-    statistic: Callable[[np.ndarray], np.ndarray] | None = None,
-) -> np.ndarray:
-    """Pooled arcs after permuting sentence order within every post, ``n_reps`` times.
-
-    Returns an ``(n_reps, n_bins)`` array of pooled (mean over posts) arcs, or, when
-    ``statistic`` is given, ``statistic`` applied to each rep's ``(n_posts, n_bins)`` arc
-    matrix (it must return a 1-D array, one value per post or a summary).
-    """
-    rng = np.random.default_rng(seed)
-    weights = [kernel_weights(len(v), n_bins, bandwidth) for v in values_by_post]
-    out = []
-    for _ in range(n_reps):
-        matrix = np.vstack(
-            [w @ rng.permutation(v) for w, v in zip(weights, values_by_post, strict=True)]
-        )
-        out.append(matrix.mean(axis=0) if statistic is None else statistic(matrix))
-    return np.array(out)
-
-
 def end_minus_start(arcs: np.ndarray, share: float = 0.2) -> np.ndarray:
     """Per arc: mean of the last ``share`` of grid points minus mean of the first ``share``."""
     arcs = np.atleast_2d(np.asarray(arcs, dtype=float))
@@ -212,48 +109,92 @@ def end_minus_start(arcs: np.ndarray, share: float = 0.2) -> np.ndarray:
     return arcs[:, -k:].mean(axis=1) - arcs[:, :k].mean(axis=1)
 
 
-def classify_sequence(arc: Sequence[float], delta: float = 0.2, latest: float = 0.75) -> str:
-    """Redemption, contamination or neither for one smoothed arc (McAdams's sequences).
+def classify_sequences(arcs: np.ndarray, delta: float = 0.2, latest: float = 0.75) -> np.ndarray:
+    """Sequence label of every smoothed arc along the last axis (vectorised).
 
-    With ``low``/``high`` the lowest/highest point of the arc before ``latest`` of the post
+    With ``low``/``high`` the lowest/highest point of an arc before ``latest`` of the post
     and ``tail`` the mean of its final quarter:
 
-    * redemption (adversity, then a lasting rise): the low point is negative and below the
-      post's mean, ``tail`` is positive and at least ``delta`` above it, and the mean of
-      everything from the low point on is at least ``delta / 2`` above it;
-    * contamination (a good state spoiled): the high point is above the post's mean, ``tail``
-      is negative and at least ``delta`` below it, and the mean from the high point on is at
-      least ``delta / 2`` below it.
+    * ``dip_then_rise``: the low point is negative and below the arc's mean, ``tail`` is
+      positive and at least ``delta`` above the low point, and the mean of everything from
+      the low point on is at least ``delta / 2`` above it (the rise lasts);
+    * ``peak_then_fall``: the high point is above the arc's mean, ``tail`` is negative and
+      at least ``delta`` below it, and the mean from the high point on is at least
+      ``delta / 2`` below it.
 
-    If both hold, the larger change wins.
+    If both hold, the larger change wins. Returns a string array of the arcs' leading shape.
     """
+    a = np.asarray(arcs, dtype=float)
+    if a.ndim < 1 or a.shape[-1] < 4:
+        raise ValueError("arcs must have at least 4 points on the last axis")
+    n = a.shape[-1]
+    cut = max(1, int(np.floor(latest * n)))
+    tail = a[..., -max(1, n // 4) :].mean(axis=-1)
+    mean = a.mean(axis=-1)
+    suffix = np.cumsum(a[..., ::-1], axis=-1)[..., ::-1] / np.arange(n, 0, -1)
+    low = np.argmin(a[..., :cut], axis=-1)
+    high = np.argmax(a[..., :cut], axis=-1)
+    low_value = np.take_along_axis(a, low[..., None], axis=-1)[..., 0]
+    high_value = np.take_along_axis(a, high[..., None], axis=-1)[..., 0]
+    after_low = np.take_along_axis(suffix, low[..., None], axis=-1)[..., 0]
+    after_high = np.take_along_axis(suffix, high[..., None], axis=-1)[..., 0]
+    rise, fall = tail - low_value, high_value - tail
+    up = (
+        (low_value < 0)
+        & (low_value < mean)
+        & (tail > 0)
+        & (rise >= delta)
+        & (after_low >= low_value + delta / 2)
+    )
+    down = (
+        (high_value > mean) & (tail < 0) & (fall >= delta) & (after_high <= high_value - delta / 2)
+    )
+    out = np.full(a.shape[:-1], "neither", dtype=object)
+    out[up & (~down | (rise >= fall))] = "dip_then_rise"
+    out[down & (~up | (fall > rise))] = "peak_then_fall"
+    return out
+
+
+def classify_sequence(arc: Sequence[float], delta: float = 0.2, latest: float = 0.75) -> str:
+    """Sequence label of one smoothed arc (see ``classify_sequences``)."""
     a = np.asarray(arc, dtype=float)
-    if a.ndim != 1 or len(a) < 4:
-        raise ValueError("arc must be 1-D with at least 4 points")
-    cut = max(1, int(np.floor(latest * len(a))))
-    tail = a[-max(1, len(a) // 4) :].mean()
-    mean = a.mean()
-    low = int(np.argmin(a[:cut]))
-    high = int(np.argmax(a[:cut]))
-    rise = tail - a[low]
-    fall = a[high] - tail
-    redemption = bool(
-        a[low] < 0
-        and a[low] < mean
-        and tail > 0
-        and rise >= delta
-        and a[low:].mean() >= a[low] + delta / 2
-    )
-    contamination = bool(
-        a[high] > mean and tail < 0 and fall >= delta and a[high:].mean() <= a[high] - delta / 2
-    )
-    if redemption and contamination:
-        return "redemption" if rise >= fall else "contamination"
-    if redemption:
-        return "redemption"
-    if contamination:
-        return "contamination"
-    return "neither"
+    if a.ndim != 1:
+        raise ValueError("arc must be 1-D")
+    return str(classify_sequences(a, delta, latest))
+
+
+def name_shape(centroid: Sequence[float], tolerance: float = 0.25) -> str:
+    """A plain name for a centred arc shape from its start, middle and end.
+
+    ``start``/``end`` are the means of the first/last quarter, ``middle`` of the middle
+    half; ``trend`` is end minus start and ``bend`` the middle minus the mean of start and
+    end. A difference counts when it exceeds ``tolerance`` times the shape's largest absolute
+    value. When the bend is at least as large as the trend the shape is a "dip in the middle"
+    or "peak in the middle" (with ", ending higher/lower" when the trend counts too);
+    otherwise it is "rising" or "falling" (with ", dip/peak in the middle" when the bend
+    counts); with neither it is "flat".
+    """
+    c = np.asarray(centroid, dtype=float)
+    if c.ndim != 1 or len(c) < 4:
+        raise ValueError("centroid must be 1-D with at least 4 points")
+    q = max(1, len(c) // 4)
+    start, end = c[:q].mean(), c[-q:].mean()
+    middle = c[q:-q].mean() if len(c) > 2 * q else c.mean()
+    scale = np.abs(c).max()
+    if scale == 0:
+        return "flat"
+    threshold = tolerance * scale
+    trend = end - start
+    bend = middle - (start + end) / 2
+    moving, bent = abs(trend) > threshold, abs(bend) > threshold
+    turn = "dip" if bend < 0 else "peak"
+    if bent and abs(bend) >= abs(trend):
+        ending = f", ending {'higher' if trend > 0 else 'lower'}" if moving else ""
+        return f"{turn} in the middle{ending}"
+    if moving:
+        word = "rising" if trend > 0 else "falling"
+        return f"{word}, {turn} in the middle" if bent else word
+    return "flat"
 
 
 def cluster_arcs(
@@ -278,36 +219,62 @@ def cluster_arcs(
     return labels, centroids, float(model.inertia_)
 
 
-# ---------------------------------------------------------------------------
-# Problem / cause / solution cues
-# ---------------------------------------------------------------------------
+@dataclass
+class TopicSelection:
+    """Which posts belong to which topic, and which topics are compared.
+
+    ``topic_of`` maps ``doc_id`` to the dominant topic (int); ``labels`` maps a topic to its
+    label; ``tested`` lists the topics to compare; ``stable`` is the set of topics notebook 04
+    marks stable (``None`` when its summary has no ``stable`` column); ``note`` says why no
+    comparison is possible (``None`` when it is).
+    """
+
+    topic_of: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+    labels: dict[int, str] = field(default_factory=dict)
+    tested: list[int] = field(default_factory=list)
+    stable: set[int] | None = None
+    note: str | None = None
 
 
-def load_cues(path: Path = CUES_PATH) -> pd.DataFrame:
-    """Read the framing cue lexicon: ``frame`` (problem|cause|solution), ``pattern``, ``notes``."""
-    frame = pd.read_csv(path, encoding="utf-8", keep_default_na=False)
-    if missing := {"frame", "pattern", "notes"} - set(frame.columns):
-        raise ValueError(f"{path.name}: missing columns {sorted(missing)}")
-    bad = set(frame["frame"]) - {"problem", "cause", "solution"}
-    if bad:
-        raise ValueError(f"{path.name}: unknown frames {sorted(bad)}")
-    for row in frame.itertuples():
-        try:
-            re.compile(row.pattern)
-        except re.error as err:
-            raise ValueError(f"{path.name}: bad pattern on row {row.Index + 2}: {err}") from err
-    return frame
+def _truthy(values: pd.Series) -> pd.Series:
+    return values.astype(str).str.strip().str.lower().isin({"true", "1", "yes"})
 
 
-def cue_counts(sentences: Sequence[str], cues: pd.DataFrame) -> pd.DataFrame:
-    """Per sentence, the number of cue matches of each frame (columns problem/cause/solution)."""
-    compiled = {
-        name: re.compile("|".join(f"(?:{p})" for p in group["pattern"]), re.IGNORECASE)
-        for name, group in cues.groupby("frame", sort=True)
+def topics_to_compare(
+    doc_topics: pd.DataFrame | None,
+    summary: pd.DataFrame | None = None,
+    name: str = "doc_topics.csv",
+) -> TopicSelection:
+    """Read notebook 04's tables defensively, for any number of topics.
+
+    ``doc_topics`` needs ``doc_id, dominant_topic, dominant_label`` (a ``ValueError`` names
+    ``name`` otherwise). A missing table, or one whose labels are marked "[stale]" or
+    "placeholder", gives a selection with a ``note`` and nothing to test. When ``summary``
+    has ``topic`` and ``stable`` columns, only stable topics are tested.
+    """
+    if doc_topics is None:
+        return TopicSelection(note="the topic table is missing (run notebook 04 first)")
+    if missing := {"doc_id", "dominant_topic", "dominant_label"} - set(doc_topics.columns):
+        raise ValueError(f"{name} lacks columns {sorted(missing)}")
+    stale = (
+        doc_topics["dominant_label"].astype(str).str.contains(r"\[stale\]|placeholder", case=False)
+    )
+    if stale.any():
+        return TopicSelection(
+            note="the topic table is a placeholder or its labels are stale (rerun notebook 04)"
+        )
+    rows = doc_topics.dropna(subset=["dominant_topic"])
+    topic_of = rows.set_index("doc_id")["dominant_topic"].astype(int)
+    labels = {
+        int(t): str(lab)
+        for t, lab in rows.drop_duplicates("dominant_topic")[
+            ["dominant_topic", "dominant_label"]
+        ].itertuples(index=False)
     }
-    rows = [{name: len(regex.findall(s)) for name, regex in compiled.items()} for s in sentences]
-    frame = pd.DataFrame(rows, columns=sorted(compiled))
-    for name in ("problem", "cause", "solution"):
-        if name not in frame:
-            frame[name] = 0
-    return frame[["problem", "cause", "solution"]].astype(int)
+    tested = sorted(set(topic_of.tolist()))
+    stable = None
+    if summary is not None and {"topic", "stable"} <= set(summary.columns):
+        stable = set(summary.loc[_truthy(summary["stable"]), "topic"].astype(int))
+        tested = [t for t in tested if t in stable]
+    note = None if tested else "no topic is marked stable by notebook 04"
+    return TopicSelection(topic_of, labels, tested, stable, note)

@@ -10,6 +10,12 @@
   words (Greene, O'Callaghan and Cunningham 2014).
 - ``agreement_ci``: an agreement statistic (kappa, alpha, ...) with a bootstrap interval
   over the coded items.
+- ``group_vs_rest``: for each group and measure, the difference in means between the
+  group's units and all other units, with a p-value from permuting the group labels over
+  units (the same permutations for every group and measure) and Holm's correction over all.
+- ``cohen_kappa`` (unweighted, linear or quadratic weights) and ``spearman_rho``: fast
+  versions (NumPy only) for use inside bootstrap loops; they agree with scikit-learn's
+  ``cohen_kappa_score`` and SciPy's ``spearmanr``.
 """
 
 from __future__ import annotations
@@ -19,15 +25,19 @@ from typing import Any
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
+from scipy.stats import rankdata
 
 __all__ = [
     "agreement_ci",
     "benjamini_hochberg",
     "bootstrap_ci",
+    "cohen_kappa",
+    "group_vs_rest",
     "holm",
     "jaccard",
     "match_one_to_one",
     "permutation_pvalue",
+    "spearman_rho",
 ]
 
 
@@ -162,3 +172,115 @@ def agreement_ci(
         seed=seed,
         level=level,
     )
+
+
+def cohen_kappa(
+    a: Sequence[Any],
+    b: Sequence[Any],
+    labels: Sequence[Any] | None = None,
+    weights: str | None = None,
+) -> float:
+    """Cohen's kappa of two codings of the same items; ``weights`` None, "linear" or "quadratic".
+
+    ``labels`` fixes the ordered categories (needed for weighted kappa on an ordinal scale);
+    by default the sorted union of observed codes. NaN when agreement by chance is perfect.
+    """
+    first, second = np.asarray(a), np.asarray(b)
+    if first.shape != second.shape:
+        raise ValueError(f"codings differ in length: {first.shape} vs {second.shape}")
+    cats = np.asarray(
+        sorted(set(first.tolist()) | set(second.tolist())) if labels is None else labels
+    )
+    k = len(cats)
+    index = {c: i for i, c in enumerate(cats.tolist())}
+    try:
+        i = np.array([index[v] for v in first.tolist()], dtype=int)
+        j = np.array([index[v] for v in second.tolist()], dtype=int)
+    except KeyError as error:
+        raise ValueError(f"code {error} is not among the labels {cats.tolist()}") from error
+    observed = np.bincount(i * k + j, minlength=k * k).reshape(k, k).astype(float)
+    expected = np.outer(observed.sum(axis=1), observed.sum(axis=0)) / max(observed.sum(), 1)
+    grid_i, grid_j = np.meshgrid(np.arange(k), np.arange(k), indexing="ij")
+    if weights is None:
+        w = (grid_i != grid_j).astype(float)
+    elif weights == "linear":
+        w = np.abs(grid_i - grid_j).astype(float)
+    elif weights == "quadratic":
+        w = ((grid_i - grid_j) ** 2).astype(float)
+    else:
+        raise ValueError(f"weights must be None, 'linear' or 'quadratic', not {weights!r}")
+    denominator = float((w * expected).sum())
+    if denominator == 0:
+        return float("nan")
+    return float(1 - (w * observed).sum() / denominator)
+
+
+def spearman_rho(a: Sequence[float], b: Sequence[float]) -> float:
+    """Spearman's rank correlation (average ranks for ties); NaN if either side is constant."""
+    first, second = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if first.shape != second.shape:
+        raise ValueError(f"samples differ in length: {first.shape} vs {second.shape}")
+    if first.size < 2 or np.ptp(first) == 0 or np.ptp(second) == 0:
+        return float("nan")
+    ra, rb = rankdata(first), rankdata(second)
+    ra -= ra.mean()
+    rb -= rb.mean()
+    return float((ra * rb).sum() / np.sqrt((ra * ra).sum() * (rb * rb).sum()))
+
+
+def group_vs_rest(
+    values: Any,
+    groups: Sequence[Any],
+    tested: Sequence[Any] | None = None,
+    n_perm: int = 1000,
+    seed: int = 0,
+    min_size: int = 2,
+) -> Any:
+    """Each group's units against all other units, for every column of ``values``.
+
+    ``values`` is a DataFrame (rows are units, columns are measures); ``groups`` gives each
+    unit's group (NaN: the unit has none and is left out). ``tested`` limits the groups
+    compared (default: all); groups with fewer than ``min_size`` units, or leaving fewer
+    than ``min_size`` others, are skipped. Returns one row per group and measure:
+    ``group, n, measure, group_mean, rest_mean, difference, p`` (two-sided, +1 corrected)
+    and ``p_holm`` (Holm over every row).
+    """
+    import pandas as pd
+
+    frame = pd.DataFrame(values).reset_index(drop=True)
+    labels = pd.Series(list(groups))
+    if len(labels) != len(frame):
+        raise ValueError(f"groups ({len(labels)}) and values ({len(frame)}) differ in length")
+    keep = labels.notna().to_numpy()
+    data = frame.loc[keep].to_numpy(dtype=float)
+    labels = labels[keep].to_numpy()
+    if tested is None:
+        tested = sorted(set(labels.tolist()))
+    rng = np.random.default_rng(seed)
+    perms = np.array([rng.permutation(len(labels)) for _ in range(n_perm)])
+    rows = []
+    for group in tested:
+        members = labels == group
+        if members.sum() < min_size or (~members).sum() < min_size:
+            continue
+        for j, measure in enumerate(frame.columns):
+            column = data[:, j]
+            diff = column[members].mean() - column[~members].mean()
+            shuffled = column[perms]
+            null = shuffled[:, members].mean(axis=1) - shuffled[:, ~members].mean(axis=1)
+            rows.append(
+                {
+                    "group": group,
+                    "n": int(members.sum()),
+                    "measure": measure,
+                    "group_mean": float(column[members].mean()),
+                    "rest_mean": float(column[~members].mean()),
+                    "difference": float(diff),
+                    "p": permutation_pvalue(diff, null, "two-sided"),
+                }
+            )
+    out = pd.DataFrame(
+        rows, columns=["group", "n", "measure", "group_mean", "rest_mean", "difference", "p"]
+    )
+    out["p_holm"] = holm(out["p"].to_numpy()) if len(out) else []
+    return out

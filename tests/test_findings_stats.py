@@ -22,10 +22,13 @@ from helpers.stats import (
     agreement_ci,
     benjamini_hochberg,
     bootstrap_ci,
+    cohen_kappa,
+    group_vs_rest,
     holm,
     jaccard,
     match_one_to_one,
     permutation_pvalue,
+    spearman_rho,
 )
 
 
@@ -151,3 +154,38 @@ def test_load_lexicon_names_file_and_problem(tmp_path):
     with pytest.raises(ValueError, match="missing columns"):
         load_lexicon(path, ["term", "valence"])
     assert list(load_lexicon(path, ["term"])["term"]) == ["good", "good"]
+
+
+def test_fast_kappa_and_spearman_match_the_libraries():
+    from scipy.stats import spearmanr
+
+    rng = np.random.default_rng(4)
+    a = rng.integers(-2, 3, size=120)
+    b = np.clip(a + rng.integers(-1, 2, size=120), -2, 2)
+    labels = [-2, -1, 0, 1, 2]
+    for weights in (None, "linear", "quadratic"):
+        expected = cohen_kappa_score(a, b, labels=labels, weights=weights)
+        assert cohen_kappa(a, b, labels=labels, weights=weights) == pytest.approx(expected)
+    assert cohen_kappa([1, 0, 1], [1, 0, 1]) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="not among"):
+        cohen_kappa([1, 5], [1, 1], labels=[0, 1])
+    x, y = rng.normal(size=50), rng.integers(0, 4, size=50)
+    assert spearman_rho(x, y) == pytest.approx(spearmanr(x, y)[0])
+    assert np.isnan(spearman_rho([1, 1, 1], [1, 2, 3]))
+
+
+def test_group_vs_rest_finds_a_shifted_group_and_corrects():
+    rng = np.random.default_rng(2)
+    values = pd.DataFrame({"x": rng.normal(size=60), "y": rng.normal(size=60)})
+    groups = pd.Series(["a"] * 20 + ["b"] * 20 + ["c"] * 19 + [None])
+    values.loc[:19, "x"] += 2.0
+    table = group_vs_rest(values, groups, n_perm=500, seed=1)
+    assert len(table) == 6 and set(table["group"]) == {"a", "b", "c"}
+    hit = table[(table["group"] == "a") & (table["measure"] == "x")].iloc[0]
+    assert hit["difference"] > 1.5 and hit["p_holm"] < 0.05
+    assert hit["n"] == 20 and hit["rest_mean"] == pytest.approx(values.loc[20:58, "x"].mean())
+    assert (table["p_holm"] >= table["p"]).all()
+    only = group_vs_rest(values, groups, tested=["b", "zzz"], n_perm=50)
+    assert set(only["group"]) == {"b"}
+    with pytest.raises(ValueError, match="differ in length"):
+        group_vs_rest(values, groups[:5])
