@@ -66,6 +66,7 @@ import sys
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
@@ -549,6 +550,20 @@ def make_exporter(hide_code: bool) -> HTMLExporter:
     return exporter
 
 
+_ENCODED_ID = re.compile(r'(id="|href="#)([^"]*%[0-9A-Fa-f]{2}[^"]*)"')
+
+
+def decode_ids(page: str) -> str:
+    """Percent-decode heading ids and the in-page links to them.
+
+    nbconvert writes ``id="01-%C2%B7-Title"``; a browser looks up a fragment after
+    decoding it, so such an id would never be found. Plain Unicode ids work everywhere.
+    """
+    return _ENCODED_ID.sub(
+        lambda m: f'{m.group(1)}{html.escape(unquote(html.unescape(m.group(2))))}"', page
+    )
+
+
 _HEADING = re.compile(r'<h([1-3]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -570,7 +585,7 @@ def toc_html(page: str) -> str:
     if not items:
         return ""
     lis = "".join(
-        f'<li class="dcs-toc-h{lvl}"><a href="#{html.escape(ident)}">{html.escape(text)}</a></li>'
+        f'<li class="dcs-toc-h{lvl}"><a href="#{ident}">{html.escape(text)}</a></li>'
         for lvl, ident, text in items
     )
     return (
@@ -792,6 +807,7 @@ def render_page(
         "dcs_tail": "<!--DCS-TAIL-->",
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
+    body = decode_ids(body)
     body = rewrite_links(body, page_dir, link_map or {})
     body = body.replace("<!--DCS-TOC-->", toc_html(body), 1)
     body, n_searchable = mark_searchable_tables(body)
@@ -862,7 +878,7 @@ body.dcs-doc { font-family: var(--jp-ui-font-family); color: #222; }
 def render_doc(root: Path, doc: DocPage, links: PageLinks, link_map: dict[str, str]) -> str:
     """Render one Markdown document of the project as a report page."""
     text = (root / doc.source).read_text(encoding="utf-8")
-    body = markdown2html_mistune(text)
+    body = decode_ids(markdown2html_mistune(text))
     body = rewrite_links(body, posixpath.dirname(doc.source), link_map)
     return _doc_shell(doc.title, body, links, toc_html(body))
 
@@ -962,6 +978,42 @@ def render_index(
         + doc_html
         + "</body>\n</html>\n"
     )
+
+
+# --------------------------------------------------------------------------- #
+# Tables printed as text
+# --------------------------------------------------------------------------- #
+
+_CELL_VALUE = re.compile(
+    r"^[-+]?(\d[\d,]*(\.\d*)?|\.\d+)(e[-+]?\d+)?%?$|^(nan|<na>|nat|none|true|false)$", re.I
+)
+
+
+def text_tables(text: str, min_rows: int = 3) -> list[str]:
+    """Blocks of ``text`` that are a table printed as text (``print(df)``, ``to_string()``).
+
+    A table row is a line that splits, on runs of two or more spaces, into at least two
+    fields of which at least one is a number (or NaN, True, ...); ``min_rows``
+    consecutive rows make a table. Aligned prose such as a keyword-in-context line or
+    a ``key: value`` summary does not count. Used by the browser test: a reader page
+    must show its tables as HTML.
+    """
+    found: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if len(run) >= min_rows:
+            found.append("\n".join(run))
+        run.clear()
+
+    for line in text.splitlines():
+        fields = [f for f in re.split(r"\s{2,}", line.strip()) if f]
+        if len(fields) >= 2 and any(_CELL_VALUE.match(f) for f in fields):
+            run.append(line)
+        else:
+            flush()
+    flush()
+    return found
 
 
 # --------------------------------------------------------------------------- #
