@@ -776,8 +776,10 @@ nav.dcs-pager a.dcs-next { text-align: right; margin-left: auto; }
 """
 
 TOC_OPENER = (
-    "<script>if (window.matchMedia('(min-width: 1100px)').matches) "
-    "document.querySelectorAll('.dcs-toc details').forEach(d => { d.open = true; });</script>"
+    "<script>(() => { const wide = window.matchMedia('(min-width: 1100px)'); "
+    "const sync = () => document.querySelectorAll('.dcs-toc details')"
+    ".forEach(d => { d.open = wide.matches; }); "
+    "sync(); wide.addEventListener('change', sync); })();</script>"
 )
 
 
