@@ -80,6 +80,10 @@ KNOWN_TEXT_TABLES = {
 }
 
 
+#: Tables found on each reader page by ``test_page`` (so the table test need not reopen it).
+_READER_TABLES: dict[str, tuple[int, int, list[str]]] = {}
+
+
 def _in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 
@@ -244,6 +248,14 @@ def _title(nb_path: Path) -> str:
     return render_report.display_title(nb_path.name[:2], raw)
 
 
+def _tables_of(page, nb: nbformat.NotebookNode) -> tuple[int, int, list[str]]:
+    """HTML tables on a reader page, HTML table outputs expected, tables printed as text."""
+    n_tables = page.locator("main table").count()
+    expected = _n_outputs(_shown_cells(nb, "reader"), _has_html_table)
+    texts = page.eval_on_selector_all(".jp-OutputArea pre", "els => els.map(e => e.innerText)")
+    return n_tables, expected, [t for text in texts for t in render_report.text_tables(text)]
+
+
 def test_notebooks_exist() -> None:
     """The report is only meaningful if there are numbered notebooks to render."""
     assert NOTEBOOKS, f"no numbered notebooks (NN_name.ipynb) in {NOTEBOOKS_DIR}"
@@ -316,6 +328,7 @@ def test_page(report_dir: Path, browser_context, nb_path: Path, variant: str) ->
         n_code = page.locator(".jp-CodeCell .jp-InputArea").count()
         n_hidden = page.locator(f".celltag_{render_report.HIDE_TAG}").count()
         if variant == "reader":
+            _READER_TABLES[nb_path.stem] = _tables_of(page, nb)
             assert n_code == 0, f"{path.name}: reader version shows {n_code} code inputs"
             assert n_hidden == 0, f"{path.name}: reader version shows cells tagged report-hide"
         else:
@@ -348,21 +361,19 @@ def test_page(report_dir: Path, browser_context, nb_path: Path, variant: str) ->
 )
 def test_reader_tables_are_html(report_dir: Path, browser_context, nb_path: Path) -> None:
     """Where a reader page shows a table, it is an HTML table, never text in a <pre>."""
-    context, _ = browser_context
-    nb = nbformat.read(nb_path, as_version=4)
     path = _page_path(report_dir, nb_path, "reader")
-    page, _ = _open(context, path)
-    try:
-        n_tables = page.locator("main table").count()
-        expected = _n_outputs(_shown_cells(nb, "reader"), _has_html_table)
-        assert n_tables >= expected, f"{path.name}: {n_tables} HTML tables, {expected} expected"
-        texts = page.eval_on_selector_all(".jp-OutputArea pre", "els => els.map(e => e.innerText)")
-        as_text = [t for text in texts for t in render_report.text_tables(text)]
-        assert not as_text, (
-            f"{path.name}: {len(as_text)} tables printed as text; first:\n{as_text[0][:400]}"
-        )
-    finally:
-        page.close()
+    if nb_path.stem not in _READER_TABLES:  # run on its own: open the page
+        context, _ = browser_context
+        page, _ = _open(context, path)
+        try:
+            _READER_TABLES[nb_path.stem] = _tables_of(page, nbformat.read(nb_path, as_version=4))
+        finally:
+            page.close()
+    n_tables, expected, as_text = _READER_TABLES[nb_path.stem]
+    assert n_tables >= expected, f"{path.name}: {n_tables} HTML tables, {expected} expected"
+    assert not as_text, (
+        f"{path.name}: {len(as_text)} tables printed as text; first:\n{as_text[0][:400]}"
+    )
 
 
 def test_searchable_tables_filter(report_dir: Path, browser_context) -> None:
