@@ -1038,7 +1038,10 @@ _RESOURCE_ATTRS = {
     "input": ("src",),
 }
 _CSS_REMOTE = re.compile(r"""(url\(\s*['"]?\s*(https?:)?//|@import\s+['"]?(https?:)?//)""", re.I)
-_JS_REMOTE = re.compile(r"""(import\s*\(\s*['"](https?:)?//|from\s+['"](https?:)?//)""", re.I)
+_JS_REMOTE = re.compile(
+    r"""(import\s*\(\s*['"](https?:)?//|from\s+['"](https?:)?//|fetch\s*\(\s*['"](https?:)?//)""",
+    re.I,
+)
 
 
 class _ResourceFinder(HTMLParser):

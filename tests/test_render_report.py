@@ -143,13 +143,14 @@ def test_offline_check_rejects_cdn_pages(tmp_path: Path) -> None:
         '<html><head><script src="https://cdnjs.cloudflare.com/x.js"></script>'
         '<link rel="stylesheet" href="http://example.org/s.css">'
         "<style>@import 'https://fonts.example/f.css'; p { background: url(//cdn.example/b.png) }"
-        '</style><script type="module">await import("https://esm.example/m.js")</script></head>'
+        '</style><script type="module">await import("https://esm.example/m.js")</script>'
+        '<script>fetch("https://api.example/topics.json")</script></head>'
         '<body><img src="https://example.org/i.png"><div style="background:url(http://x/y.png)">'
         '</div><a href="https://www.adcs.org.uk/">a citation link is fine</a></body></html>',
         encoding="utf-8",
     )
     problems = render_report.check_offline(tmp_path)
-    assert len(problems) == 7, problems
+    assert len(problems) == 8, problems
     assert not any("adcs.org.uk" in p for p in problems)
 
 

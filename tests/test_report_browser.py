@@ -405,6 +405,35 @@ def test_searchable_tables_filter(report_dir: Path, browser_context) -> None:
     assert not blocked, f"network requests attempted: {blocked}"
 
 
+def _responds(page, out) -> bool:
+    """Operate each visible control of the output ``out``; whether its HTML changed."""
+    before = out.inner_html()
+    controls = out.locator("select, input, button")
+    for j in range(min(controls.count(), 6)):
+        ctl = controls.nth(j)
+        if not ctl.is_visible():
+            continue
+        tag = ctl.evaluate("e => e.tagName.toLowerCase() + ':' + (e.type || '')")
+        if tag.startswith("select"):
+            values = ctl.locator("option").evaluate_all("os => os.map(o => o.value)")
+            if len(values) > 1:
+                ctl.select_option(values[-1])
+        elif tag in ("input:range", "input:number"):
+            ctl.evaluate(
+                "e => { e.value = e.max || 1; "
+                "e.dispatchEvent(new Event('input', {bubbles: true})); "
+                "e.dispatchEvent(new Event('change', {bubbles: true})); }"
+            )
+        elif tag.startswith("button") or tag in ("input:checkbox", "input:radio"):
+            ctl.click()
+        elif tag.startswith("input"):
+            ctl.fill("children")
+        page.wait_for_timeout(100)
+        if out.inner_html() != before:
+            return True
+    return False
+
+
 def test_interactive_outputs_respond(report_dir: Path, browser_context) -> None:
     """A self-contained interactive output (HTML + inline JavaScript) works offline.
 
@@ -415,9 +444,11 @@ def test_interactive_outputs_respond(report_dir: Path, browser_context) -> None:
     """
     context, blocked = browser_context
     found = 0
-    for path in sorted((report_dir / "reader").glob("*.html")):
-        if "<script" not in path.read_text(encoding="utf-8").split('<main class="dcs-main">')[-1]:
+    for nb_path in NOTEBOOKS:
+        cells = _shown_cells(nbformat.read(nb_path, as_version=4), "reader")
+        if not _n_outputs(cells, lambda o: "<script" in str(o.get("data", {}).get("text/html"))):
             continue
+        path = _page_path(report_dir, nb_path, "reader")
         page, errors = _open(context, path)
         try:
             outputs = page.locator(".jp-OutputArea-output:has(script)")
@@ -427,31 +458,7 @@ def test_interactive_outputs_respond(report_dir: Path, browser_context) -> None:
                 if not controls.count():
                     continue
                 found += 1
-                before = out.inner_html()
-                changed = False
-                for j in range(min(controls.count(), 6)):
-                    ctl = controls.nth(j)
-                    if not ctl.is_visible():
-                        continue
-                    tag = ctl.evaluate("e => e.tagName.toLowerCase() + ':' + (e.type || '')")
-                    if tag.startswith("select"):
-                        values = ctl.locator("option").evaluate_all("os => os.map(o => o.value)")
-                        if len(values) > 1:
-                            ctl.select_option(values[-1])
-                    elif tag in ("input:range", "input:number"):
-                        ctl.evaluate(
-                            "e => { e.value = e.max || 1; "
-                            "e.dispatchEvent(new Event('input', {bubbles: true})); "
-                            "e.dispatchEvent(new Event('change', {bubbles: true})); }"
-                        )
-                    elif tag.startswith("button") or tag in ("input:checkbox", "input:radio"):
-                        ctl.click()
-                    elif tag.startswith("input"):
-                        ctl.fill("children")
-                    page.wait_for_timeout(100)
-                    if out.inner_html() != before:
-                        changed = True
-                        break
+                changed = _responds(page, out)
                 assert changed, f"{path.name}: interactive output {k} does not respond"
             assert not errors, f"{path.name}: {errors}"
         finally:
@@ -507,6 +514,29 @@ def test_sideways_scroll_is_detected(browser_context, tmp_path: Path) -> None:
     try:
         with pytest.raises(AssertionError, match="at 390 px scrolls sideways"):
             _assert_no_sideways_scroll(page, probe)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize(
+    ("script", "responds"),
+    [("s.onchange = () => { o.textContent = s.value; };", True), ("", False)],
+)
+def test_responds_detects_a_dead_control(browser_context, tmp_path: Path, script, responds) -> None:
+    """Guard for the guard: a control that changes nothing is reported as not responding."""
+    context, _ = browser_context
+    probe = tmp_path / "explorer.html"
+    probe.write_text(
+        '<!DOCTYPE html><html><body><div class="jp-OutputArea-output">'
+        '<select id="s"><option value="a">a</option><option value="b">b</option></select>'
+        f'<p id="o">a</p><script>const s = document.getElementById("s"), '
+        f'o = document.getElementById("o"); {script}</script></div></body></html>',
+        encoding="utf-8",
+    )
+    page, errors = _open(context, probe)
+    try:
+        assert _responds(page, page.locator(".jp-OutputArea-output").first) is responds
+        assert not errors
     finally:
         page.close()
 
