@@ -783,6 +783,25 @@ TOC_OPENER = (
 )
 
 
+_DEFAULT_ALT = 'alt="No description has been provided for this image"'
+_CAPTION = re.compile(
+    r'<p class="dcs-caption" id="figure-\d+"><strong>(Figure \d+\.)</strong>(.*?)</p>', re.S
+)
+
+
+def caption_alt_text(page: str) -> str:
+    """Give each figure's images its caption as alt text (nbconvert's default says nothing)."""
+    out, start = [], 0
+    for m in _CAPTION.finditer(page):
+        chunk = page[start : m.start()]
+        alt = html.escape(f"{m.group(1)}{html.unescape(_TAG.sub('', m.group(2)))}".strip())
+        out.append(chunk.replace(_DEFAULT_ALT, f'alt="{alt}"'))
+        out.append(m.group(0))
+        start = m.end()
+    out.append(page[start:])
+    return "".join(out)
+
+
 def render_page(
     exporter: HTMLExporter,
     nb: nbformat.NotebookNode,
@@ -809,7 +828,7 @@ def render_page(
         "dcs_tail": "<!--DCS-TAIL-->",
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    body = decode_ids(body)
+    body = caption_alt_text(decode_ids(body))
     body = rewrite_links(body, page_dir, link_map or {})
     body = body.replace("<!--DCS-TOC-->", toc_html(body), 1)
     body, n_searchable = mark_searchable_tables(body)

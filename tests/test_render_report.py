@@ -282,6 +282,8 @@ def test_reader_drops_report_hide_cells_and_numbers_captioned_figures() -> None:
     assert "numbers drawn" not in reader
     assert "<strong>Figure 1.</strong> Posts per month &lt;by source&gt;.</p>" in reader
     assert "<strong>Figure 2.</strong></p>" in reader
+    assert 'alt="Figure 1. Posts per month &lt;by source&gt;."' in reader
+    assert 'alt="Figure 2."' in reader
     full = render_report.render_page(render_report.make_exporter(False), nb, "02 · x", "")
     assert "numbers drawn" in full, "the full version keeps every cell"
 
