@@ -59,6 +59,7 @@ import base64
 import copy
 import html
 import io
+import json
 import posixpath
 import re
 import shutil
@@ -905,6 +906,72 @@ def render_doc(root: Path, doc: DocPage, links: PageLinks, link_map: dict[str, s
 
 
 # --------------------------------------------------------------------------- #
+# Search
+# --------------------------------------------------------------------------- #
+
+_SECTION_SPLIT = re.compile(r'(?=<h[1-3] id=")')
+_DROP_BLOCKS = re.compile(r"<(script|style|nav|header|aside)\b.*?</\1>", re.S | re.I)
+#: Characters of text kept per section in the search index.
+SEARCH_TEXT_CHARS = 20000
+
+
+def search_sections(page: str, href: str, page_title: str) -> list[dict[str, str]]:
+    """The sections (one per h1-h3 heading) of a rendered page, as search index entries."""
+    main = page.split('<main class="dcs-main">', 1)[-1].split("</main>", 1)[0]
+    main = _DROP_BLOCKS.sub(" ", main)
+    entries = []
+    for chunk in _SECTION_SPLIT.split(main):
+        m = _HEADING.match(chunk)
+        if m is None:
+            continue
+        level, ident, _inner = m.groups()
+        title = next((t for _lvl, i, t in headings(m.group(0)) if i == ident), "")
+        body = html.unescape(_TAG.sub(" ", chunk[m.end() :]))
+        text = " ".join(body.split())[:SEARCH_TEXT_CHARS]
+        entries.append(
+            {"page": page_title, "section": title, "href": f"{href}#{ident}", "text": text}
+        )
+    return entries
+
+
+SEARCH_SCRIPT = """<script>
+(() => {
+  const index = JSON.parse(document.getElementById("dcs-search-index").textContent);
+  const box = document.getElementById("dcs-search"), list = document.getElementById("dcs-hits");
+  const esc = (s) => s.replace(/[&<>"]/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;",
+    '"': "&quot;"})[c]);
+  box.addEventListener("input", () => {
+    const words = box.value.toLowerCase().split(/\\s+/).filter((w) => w.length > 1);
+    if (!words.length) { list.innerHTML = ""; return; }
+    const hits = index.filter((e) => {
+      const hay = (e.section + " " + e.text).toLowerCase();
+      return words.every((w) => hay.includes(w));
+    });
+    list.innerHTML = hits.slice(0, 30).map((e) => {
+      const at = e.text.toLowerCase().indexOf(words[0]);
+      const snip = at < 0 ? e.text.slice(0, 160) : e.text.slice(Math.max(0, at - 60), at + 100);
+      return `<li><a href="${esc(e.href)}">${esc(e.page)} \u203a ${esc(e.section)}</a>` +
+        `<br><small>${esc(snip)}</small></li>`;
+    }).join("") || "<li>No section contains all these words.</li>";
+    list.dataset.hits = String(hits.length);
+  });
+})();
+</script>"""
+
+
+def search_box(entries: list[dict[str, str]]) -> str:
+    """The index's search over every section of the reader pages and documents."""
+    data = json.dumps(entries, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    return (
+        '<section class="search"><h2>Search the report</h2>\n'
+        '<input type="search" id="dcs-search" placeholder="Words to find, e.g. foster carers" '
+        'aria-label="Search every section of the report">\n<ol id="dcs-hits"></ol>\n'
+        f'<script type="application/json" id="dcs-search-index">{data}</script>\n'
+        f"{SEARCH_SCRIPT}</section>\n"
+    )
+
+
+# --------------------------------------------------------------------------- #
 # Index
 # --------------------------------------------------------------------------- #
 
@@ -925,6 +992,11 @@ ol.notebooks p { margin: 0.2em 0; }
 .links a { margin-right: 1.2em; display: inline-block; }
 .params { color: #7a5a00; font-size: 0.92em; }
 ul.docs { padding-left: 1.2em; }
+section.search input { width: 100%; max-width: 30rem; font-size: 1rem; padding: 0.4em;
+  box-sizing: border-box; }
+#dcs-hits { padding-left: 1.2em; }
+#dcs-hits li { margin: 0.5em 0; }
+#dcs-hits small { color: #555; }
 ul.docs li { margin: 0.3em 0; }
 @media (max-width: 640px) {
   ol.notebooks li { flex-direction: column; gap: 0.6em; }
@@ -934,7 +1006,10 @@ ul.docs li { margin: 0.3em 0; }
 
 
 def render_index(
-    entries: list[NotebookEntry], variants: tuple[str, ...], docs: list[DocPage] = ()
+    entries: list[NotebookEntry],
+    variants: tuple[str, ...],
+    docs: list[DocPage] = (),
+    search: list[dict[str, str]] | None = None,
 ) -> str:
     """The collection's index page: title, one entry per notebook, the documents, links."""
     items = []
@@ -993,7 +1068,8 @@ def render_index(
         "the ADCS blog, CYP Now columns and commentary, read as a series of research "
         "notebooks. Each page opens offline in any browser; the reader version hides the "
         "Python code.</p>\n"
-        '<ol class="notebooks">\n'
+        + (search_box(search) if search else "")
+        + '<ol class="notebooks">\n'
         + "\n".join(items)
         + "\n</ol>\n"
         + doc_html
@@ -1187,6 +1263,8 @@ def build_report(
     stems = [p.stem for p, *_ in loaded]
     titles = [t for *_, t, _q in loaded]
     entries = []
+    search: list[dict[str, str]] = []
+    search_variant = READER_DIR if READER_DIR in variants else "full"
     for i, (path, nb, number, title, question) in enumerate(loaded, start=1):
         thumb, thumb_source = key_figure(nb, number, figures_dir)
         if uses_latex(nb):
@@ -1223,6 +1301,10 @@ def build_report(
             )
             target = target_dir / f"{path.stem}.html"
             target.write_text(page, encoding="utf-8")
+            if variant == search_variant:
+                search.extend(
+                    search_sections(page, f"{sub + '/' if sub else ''}{path.stem}.html", title)
+                )
             written.append(f"{target.relative_to(out_dir)} ({len(page.encode()) // 1024} kB)")
         if thumb is not None:
             (out_dir / THUMBS_DIR).mkdir(exist_ok=True)
@@ -1242,9 +1324,12 @@ def build_report(
         (out_dir / DOCS_DIR).mkdir(exist_ok=True)
         page = render_doc(root, doc, links, _link_map(DOCS_DIR, notebooks, docs, variants))
         (out_dir / DOCS_DIR / f"{doc.slug}.html").write_text(page, encoding="utf-8")
+        search.extend(search_sections(page, f"{DOCS_DIR}/{doc.slug}.html", doc.title))
     if docs:
         print(f"documents: {len(docs)} pages in {out_dir / DOCS_DIR}", flush=True)
-    (out_dir / "index.html").write_text(render_index(entries, variants, docs), encoding="utf-8")
+    (out_dir / "index.html").write_text(
+        render_index(entries, variants, docs, search), encoding="utf-8"
+    )
     print(f"index: {out_dir / 'index.html'} ({len(entries)} notebooks)", flush=True)
     return entries
 

@@ -408,3 +408,29 @@ def test_documents_become_pages(tmp_path: Path) -> None:
     assert 'rel="next" href="coding-guide.html"' in codebook
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="docs/dated-events.html">Dated events</a>' in index
+
+
+def test_search_index_has_one_entry_per_section() -> None:
+    nb = _nb(
+        "# 02 · x\n\nQuestion: y?\n\n## Words\n\nfoster carers\n\n## Periods\n\nbefore & after",
+        _code("print(1)", {"output_type": "stream", "name": "stdout", "text": "table 42\n"}),
+    )
+    page = render_report.render_page(
+        render_report.make_exporter(True),
+        nb,
+        "02 · x",
+        render_report.PageLinks(index="../index.html"),
+        variant="reader",
+    )
+    entries = render_report.search_sections(page, "reader/02_x.html", "02 · x")
+    assert [(e["section"], e["href"]) for e in entries] == [
+        ("02 · x", "reader/02_x.html#02-·-x"),
+        ("Words", "reader/02_x.html#Words"),
+        ("Periods", "reader/02_x.html#Periods"),
+    ]
+    assert entries[1]["text"] == "foster carers"
+    assert entries[2]["text"] == "before & after table 42", "outputs are searchable too"
+    assert "Contents" not in " ".join(e["text"] for e in entries), "navigation is not indexed"
+    index = render_report.render_index([], ("reader",), [], entries)
+    assert 'id="dcs-search"' in index and "</script>" in index
+    assert index.count("</script>") == 2, "the JSON cannot close its script element early"

@@ -289,6 +289,17 @@ def test_index(report_dir: Path, browser_context) -> None:
             nb for nb in NOTEBOOKS if (report_dir / "thumbs" / f"{nb.stem}.png").is_file()
         ]
         assert n_images == len(with_figure)
+        # the search over every section finds a heading of the first notebook, linked
+        first = report_dir / "reader" / f"{NOTEBOOKS[0].stem}.html"
+        _lvl, ident, heading = next(
+            h for h in render_report.headings(first.read_text(encoding="utf-8")) if h[0] > 1
+        )
+        page.fill("#dcs-search", heading)
+        hits = page.eval_on_selector_all("#dcs-hits a", "els => els.map(e => e.href)")
+        wanted = f"reader/{NOTEBOOKS[0].stem}.html#"
+        assert any(wanted in unquote(h) for h in hits), f"search for {heading!r} gave {hits}"
+        _assert_links_resolve(page, index)
+        page.fill("#dcs-search", "")
         _assert_no_sideways_scroll(page, index, "index")
         _screenshot(page, "index")
         assert not errors, f"index.html: {errors}"
