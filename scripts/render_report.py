@@ -332,7 +332,7 @@ def display_title(number: str, title: str) -> str:
     ``"02 Corpus overview"``, ``"02 · Corpus overview"`` and ``"Corpus overview"``
     all give ``"02 · Corpus overview"``.
     """
-    rest = re.sub(rf"^\s*0*{int(number)}\s*[·.:\u2014\u2013-]?\s*", "", title).strip()
+    rest = re.sub(rf"^\s*0*{int(number)}(?![\d,])\s*[·.:\u2014\u2013-]?\s*", "", title).strip()
     return f"{number} · {rest or title.strip()}"
 
 
@@ -742,7 +742,8 @@ main.dcs-main { min-width: 0; }
 .dcs-page h1:hover .anchor-link, .dcs-page h2:hover .anchor-link, .dcs-page h3:hover .anchor-link,
 .dcs-page .anchor-link:focus { visibility: visible; }
 .dcs-page .jp-OutputArea-output { max-width: 100%; overflow-x: auto; }
-.dcs-page .jp-OutputArea-output pre { overflow-x: auto; max-width: 100%; }
+.dcs-page .jp-OutputArea-output pre { overflow-x: auto; max-width: 100%; white-space: pre;
+  overflow-wrap: normal; word-break: normal; }
 .dcs-page .jp-RenderedImage img { max-width: 100%; height: auto; }
 .dcs-page .jp-InputArea-editor { overflow-x: auto; min-width: 0; }
 .dcs-page .jp-InputArea, .dcs-page .jp-OutputArea-child { min-width: 0; max-width: 100%; }

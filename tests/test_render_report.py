@@ -240,6 +240,7 @@ def _png(width: int, height: int, seed: int = 0) -> bytes:
         ("03", "03. Topics", "03 · Topics"),
         ("04", "Topics", "04 · Topics"),
         ("05", "5 - Voice", "05 · Voice"),
+        ("02", "2024 in review", "02 · 2024 in review"),
     ],
 )
 def test_display_title_is_consistent(number: str, title: str, shown: str) -> None:
