@@ -432,7 +432,9 @@ def number_figures(nb: nbformat.NotebookNode) -> int:
     A figure cell is a code cell, not tagged ``report-hide``, with at least one image
     output; the caption text is the cell's metadata ``"caption"`` (optional). The
     caption is an extra ``text/html`` output, so the full and the reader view number
-    the figures alike. Returns the number of figures.
+    the figures alike. A cell whose metadata has ``"label": "timeline"`` can be cited
+    from Markdown as ``[](#fig-timeline)``, which the page shows as "Figure N" (see
+    ``cross_references``). Returns the number of figures.
     """
     n = 0
     for cell in nb.cells:
@@ -443,13 +445,15 @@ def number_figures(nb: nbformat.NotebookNode) -> int:
         n += 1
         caption = str(cell.get("metadata", {}).get("caption", "")).strip()
         text = f" {html.escape(caption)}" if caption else ""
+        label = re.sub(r"[^A-Za-z0-9_-]+", "-", str(cell.get("metadata", {}).get("label", "")))
+        ident = f"fig-{label.strip('-')}" if label.strip("-") else f"figure-{n}"
         cell.outputs.append(
             nbformat.from_dict(
                 {
                     "output_type": "display_data",
                     "metadata": {},
                     "data": {
-                        "text/html": f'<p class="dcs-caption" id="figure-{n}">'
+                        "text/html": f'<p class="dcs-caption" id="{ident}">'
                         f"<strong>Figure {n}.</strong>{text}</p>",
                         "text/plain": f"Figure {n}.{text}",
                     },
@@ -787,8 +791,26 @@ TOC_OPENER = (
 
 _DEFAULT_ALT = 'alt="No description has been provided for this image"'
 _CAPTION = re.compile(
-    r'<p class="dcs-caption" id="figure-\d+"><strong>(Figure \d+\.)</strong>(.*?)</p>', re.S
+    r'<p class="dcs-caption" id="[^"]+"><strong>(Figure \d+\.)</strong>(.*?)</p>', re.S
 )
+_FIG_LABEL = re.compile(r'<p class="dcs-caption" id="fig-([^"]+)"><strong>Figure (\d+)\.')
+_FIG_REF = re.compile(r'<a href="#fig-([^"]+)"></a>')
+
+
+def cross_references(page: str) -> str:
+    """Fill each empty link ``[](#fig-label)`` with the number of the figure labelled so.
+
+    A label no figure carries shows as "Figure ?" (and its link finds no element, which
+    the browser test reports), never as a wrong number.
+    """
+    numbers = dict(_FIG_LABEL.findall(page))
+    return _FIG_REF.sub(
+        lambda m: (
+            f'<a class="dcs-figref" href="#fig-{m.group(1)}">'
+            f"Figure {numbers.get(m.group(1), '?')}</a>"
+        ),
+        page,
+    )
 
 
 def caption_alt_text(page: str) -> str:
@@ -830,7 +852,7 @@ def render_page(
         "dcs_tail": "<!--DCS-TAIL-->",
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    body = caption_alt_text(decode_ids(body))
+    body = cross_references(caption_alt_text(decode_ids(body)))
     body = rewrite_links(body, page_dir, link_map or {})
     body = body.replace("<!--DCS-TOC-->", toc_html(body), 1)
     body, n_searchable = mark_searchable_tables(body)

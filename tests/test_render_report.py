@@ -275,16 +275,21 @@ def test_reader_drops_report_hide_cells_and_numbers_captioned_figures() -> None:
         tags=("report-hide",),
     )
     second = _code("plot2()", fig)
-    nb = _nb("# 02 x", first, hidden, second)
+    second.metadata["label"] = "timeline"
+    nb = _nb(
+        "# 02 x\n\nAs [](#fig-timeline) shows; [](#fig-missing) is unknown.", first, hidden, second
+    )
     assert render_report.number_figures(nb) == 2
     reader = render_report.render_page(
         render_report.make_exporter(True), render_report.drop_hidden_cells(nb), "02 · x", ""
     )
     assert "numbers drawn" not in reader
     assert "<strong>Figure 1.</strong> Posts per month &lt;by source&gt;.</p>" in reader
-    assert "<strong>Figure 2.</strong></p>" in reader
     assert 'alt="Figure 1. Posts per month &lt;by source&gt;."' in reader
     assert 'alt="Figure 2."' in reader
+    assert '<p class="dcs-caption" id="fig-timeline"><strong>Figure 2.</strong></p>' in reader
+    assert '<a class="dcs-figref" href="#fig-timeline">Figure 2</a> shows' in reader
+    assert '<a class="dcs-figref" href="#fig-missing">Figure ?</a>' in reader
     full = render_report.render_page(render_report.make_exporter(False), nb, "02 · x", "")
     assert "numbers drawn" in full, "the full version keeps every cell"
 
