@@ -417,8 +417,13 @@ def test_searchable_tables_filter(report_dir: Path, browser_context) -> None:
 
 
 def _responds(page, out) -> bool:
-    """Operate each visible control of the output ``out``; whether its HTML changed."""
-    before = out.inner_html()
+    """Operate each visible control of the output ``out``; whether it changed.
+
+    Changed means its HTML changed, or the pixels of a canvas in it (a chart drawn on a
+    canvas keeps its HTML).
+    """
+    state = "e => e.innerHTML + [...e.querySelectorAll('canvas')].map(c => c.toDataURL()).join()"
+    before = out.evaluate(state)
     controls = out.locator("select, input, button")
     for j in range(min(controls.count(), 6)):
         ctl = controls.nth(j)
@@ -439,8 +444,8 @@ def _responds(page, out) -> bool:
             ctl.click()
         elif tag.startswith("input"):
             ctl.fill("children")
-        page.wait_for_timeout(100)
-        if out.inner_html() != before:
+        page.wait_for_timeout(300)
+        if out.evaluate(state) != before:
             return True
     return False
 
@@ -531,7 +536,16 @@ def test_sideways_scroll_is_detected(browser_context, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("script", "responds"),
-    [("s.onchange = () => { o.textContent = s.value; };", True), ("", False)],
+    [
+        ("s.onchange = () => { o.textContent = s.value; };", True),
+        (
+            "const c = document.createElement('canvas'); c.width = 40; c.height = 20; "
+            "o.replaceWith(c); s.onchange = () => { const g = c.getContext('2d'); "
+            "g.fillStyle = 'red'; g.fillRect(0, 0, 40, 20); };",
+            True,
+        ),
+        ("", False),
+    ],
 )
 def test_responds_detects_a_dead_control(browser_context, tmp_path: Path, script, responds) -> None:
     """Guard for the guard: a control that changes nothing is reported as not responding."""
