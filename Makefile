@@ -9,18 +9,19 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-requirements
+DEV_STAMP := $(VENV)/.installed-dev-requirements
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 export PYTHONHASHSEED := 0
 
-.PHONY: all install corpus notebooks report test lint unit nbval browser bench params lab clean help
+.PHONY: all install install-dev corpus notebooks report test lint unit nbval browser bench params lab clean help
 
 help:
 	@echo "make all     segment corpus/raw, execute notebooks 01-06 in order, render build/report"
 	@echo "make test    ruff, unit tests and nbval over every notebook (installs what it needs)"
 	@echo "make corpus  rebuild corpus/segmented/ from corpus/raw/ only"
 	@echo "make bench   run the benchmark in bench/ (prints a table)"
-	@echo "make lab     open the notebooks in JupyterLab"
+	@echo "make lab     JupyterLab at the repository root (ARGS='--port 9999' passes flags on)"
 	@echo "make params NB=03 ARGS='-p KS \"[4, 6]\"'   rerun a notebook with other parameters on a copy"
 
 all: corpus notebooks report
@@ -31,7 +32,14 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	@touch $(STAMP)
 
+# Test and development tools (requirements-dev.txt) on top of the runtime; make test needs them.
+$(DEV_STAMP): $(STAMP) requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $(DEV_STAMP)
+
 install: $(STAMP)
+
+install-dev: $(DEV_STAMP)
 
 # An edited raw file fails `make corpus` until accepted: make corpus ACCEPT="file1.txt file2.txt"
 corpus: $(STAMP)
@@ -51,17 +59,17 @@ report: $(STAMP)
 browser:
 	@bash scripts/install_browser.sh
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check helpers tests bench scripts
 
-test: $(STAMP) browser lint
+test: $(DEV_STAMP) browser lint
 	$(VENV)/bin/pytest -n 2 $(NBVAL_FLAGS) tests $(NOTEBOOKS)
 
-unit: $(STAMP)
+unit: $(DEV_STAMP)
 	$(VENV)/bin/pytest tests
 
-nbval: $(STAMP)
+nbval: $(DEV_STAMP)
 	$(VENV)/bin/pytest $(NBVAL_FLAGS) $(NOTEBOOKS)
 
 # Rerun one notebook with other parameter values on a copy of the project (committed files untouched):
@@ -70,8 +78,13 @@ params: $(STAMP)
 	$(PY) scripts/run_with_params.py $(NB) $(ARGS) \
 		2> >(grep -v "running over TCP without encryption" >&2)
 
+# JupyterLab at the repository root (notebooks/, figures/, results/, data/, README.md in reach).
+# Registers this environment's kernel as "Python 3 (DCS Voices)" under the name python3 (the
+# name every notebook's kernelspec must keep); --allow-root only when run as root; ARGS
+# passes further flags, e.g. make lab ARGS="--port 9999 --no-browser".
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (DCS Voices)" >/dev/null
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=. $(if $(filter 0,$(shell id -u)),--allow-root) $(ARGS)
 
 bench: $(STAMP)
 	$(PY) bench/run_bench.py

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import copy
 import sys
 from pathlib import Path
 
@@ -142,13 +143,14 @@ def test_offline_check_rejects_cdn_pages(tmp_path: Path) -> None:
         '<html><head><script src="https://cdnjs.cloudflare.com/x.js"></script>'
         '<link rel="stylesheet" href="http://example.org/s.css">'
         "<style>@import 'https://fonts.example/f.css'; p { background: url(//cdn.example/b.png) }"
-        '</style><script type="module">await import("https://esm.example/m.js")</script></head>'
+        '</style><script type="module">await import("https://esm.example/m.js")</script>'
+        '<script>fetch("https://api.example/topics.json")</script></head>'
         '<body><img src="https://example.org/i.png"><div style="background:url(http://x/y.png)">'
         '</div><a href="https://www.adcs.org.uk/">a citation link is fine</a></body></html>',
         encoding="utf-8",
     )
     problems = render_report.check_offline(tmp_path)
-    assert len(problems) == 7, problems
+    assert len(problems) == 8, problems
     assert not any("adcs.org.uk" in p for p in problems)
 
 
@@ -207,3 +209,234 @@ def test_build_report_writes_both_versions_and_index(tmp_path: Path) -> None:
     )
     assert not (reader_only / "01_first.html").exists()
     assert 'href="reader/01_first.html"' in (reader_only / "index.html").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- #
+# Reader view
+# --------------------------------------------------------------------------- #
+
+
+def _png(width: int, height: int, seed: int = 0) -> bytes:
+    """A PNG with a simple drawing (a diagonal band and a block), scaled to ``width``."""
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw
+
+    im = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(im)
+    s = width / 100
+    draw.rectangle([10 * s, 10 * s, (40 + seed * 30) * s, 35 * s], fill="navy")
+    draw.line([0, height, width, 0], fill="darkred", width=max(1, int(3 * s)))
+    buf = BytesIO()
+    im.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("number", "title", "shown"),
+    [
+        ("01", "01 · Segmentation", "01 · Segmentation"),
+        ("02", "02 Corpus overview", "02 · Corpus overview"),
+        ("03", "03. Topics", "03 · Topics"),
+        ("04", "Topics", "04 · Topics"),
+        ("05", "5 - Voice", "05 · Voice"),
+        ("02", "2024 in review", "02 · 2024 in review"),
+    ],
+)
+def test_display_title_is_consistent(number: str, title: str, shown: str) -> None:
+    assert render_report.display_title(number, title) == shown
+
+
+def test_injected_parameters_banner_lists_values_and_defaults() -> None:
+    params = _code("KS = [4, 6]\nSEEDS = [1, 2]\nN_BOOT = 1000", tags=("parameters",))
+    injected = _code('# Parameters\nKS = [4, 6, 8]\nNEW = "x"\n', tags=("injected-parameters",))
+    nb = _nb("# 03 x", params, injected)
+    found = render_report.injected_parameters(nb)
+    assert found == (("KS", "[4, 6, 8]", "[4, 6]"), ("NEW", '"x"', None))
+    banner = render_report.parameter_banner(found)
+    assert "<code>KS = [4, 6, 8]</code>" in banner and "(default <code>[4, 6]</code>)" in banner
+    assert "not a parameter of this notebook" in banner
+    assert render_report.injected_parameters(_nb("# 03 x", params)) == ()
+    assert render_report.parameter_banner(()) == ""
+    page = render_report.render_page(
+        render_report.make_exporter(True), nb, "03 · x", "", banner=banner
+    )
+    assert page.count('class="dcs-params"') == 1
+
+
+def test_reader_drops_report_hide_cells_and_numbers_captioned_figures() -> None:
+    fig = _display({"image/png": PNG_1PX, "text/plain": "<Figure>"})
+    first = _code("plot()", fig)
+    first.metadata["caption"] = "Posts per month <by source>."
+    hidden = _code(
+        "print('numbers drawn')",
+        {"output_type": "stream", "name": "stdout", "text": "numbers drawn: 1, 2\n"},
+        fig,
+        tags=("report-hide",),
+    )
+    second = _code("plot2()", fig)
+    second.metadata["label"] = "timeline"
+    nb = _nb(
+        "# 02 x\n\nAs [](#fig-timeline) shows; [](#fig-missing) is unknown.", first, hidden, second
+    )
+    assert render_report.number_figures(nb) == 2
+    reader = render_report.render_page(
+        render_report.make_exporter(True), render_report.drop_hidden_cells(nb), "02 · x", ""
+    )
+    assert "numbers drawn" not in reader
+    assert "<strong>Figure 1.</strong> Posts per month &lt;by source&gt;.</p>" in reader
+    assert 'alt="Figure 1. Posts per month &lt;by source&gt;."' in reader
+    assert 'alt="Figure 2."' in reader
+    assert '<p class="dcs-caption" id="fig-timeline"><strong>Figure 2.</strong></p>' in reader
+    assert '<a class="dcs-figref" href="#fig-timeline">Figure 2</a> shows' in reader
+    assert '<a class="dcs-figref" href="#fig-missing">Figure ?</a>' in reader
+    full = render_report.render_page(render_report.make_exporter(False), nb, "02 · x", "")
+    assert "numbers drawn" in full, "the full version keeps every cell"
+
+
+def test_sharpen_figures_uses_the_same_picture_only(tmp_path: Path) -> None:
+    inline = base64.b64encode(_png(200, 100)).decode()
+    (tmp_path / "02_same.png").write_bytes(_png(300, 150))  # same drawing, 1.5x
+    (tmp_path / "02_other.png").write_bytes(_png(300, 150, seed=1))  # other drawing
+    nb = _nb("# 02 x", _code("f", _display({"image/png": inline})))
+    other_only = nbformat.from_dict(copy.deepcopy(nb))
+    assert render_report.sharpen_figures(other_only, [tmp_path / "02_other.png"]) == 0
+    assert other_only.cells[1].outputs[0].data["image/png"] == inline
+    n = render_report.sharpen_figures(nb, sorted(tmp_path.glob("02_*.png")))
+    assert n == 1
+    out = nb.cells[1].outputs[0]
+    assert base64.b64decode(out.data["image/png"]) == (tmp_path / "02_same.png").read_bytes()
+    assert out.metadata["image/png"] == {"width": 200, "height": 100}
+    page = render_report.render_page(render_report.make_exporter(True), nb, "02 · x", "")
+    assert 'width="200"' in page
+
+
+def test_contents_anchors_and_links() -> None:
+    nb = _nb(
+        '# 02 · x\n\nQuestion: y?\n\n## 1. Données · "quoted"\n\nSee [the codebook]'
+        "(../corpus/README.md), [the list](../data/actors.csv) and [ADCS](https://adcs.org.uk/)."
+        "\n\n### Sub part\n\ntext"
+    )
+    page = render_report.render_page(
+        render_report.make_exporter(True),
+        nb,
+        "02 · x",
+        render_report.PageLinks(index="../index.html", next=("03_y.html", "03 · y")),
+        link_map={"corpus/README.md": "../docs/codebook.html"},
+    )
+    toc = [(lvl, text) for lvl, _, text in render_report.headings(page) if lvl > 1]
+    assert toc == [(2, '1. Données · "quoted"'), (3, "Sub part")]
+    assert 'class="dcs-toc"' in page and 'href="#Sub-part"' in page and 'id="Sub-part"' in page
+    assert "%C2%B7" not in page, "heading ids are decoded so fragments resolve"
+    assert 'href="../docs/codebook.html"' in page
+    assert '<span class="dcs-path" title="data/actors.csv in the project repository">' in page
+    assert 'href="https://adcs.org.uk/"' in page
+    assert 'href="03_y.html" rel="next"' in page and 'rel="prev"' not in page
+    assert 'class="anchor-link"' in page
+
+
+def test_long_dataframes_become_searchable_offline() -> None:
+    import pandas as pd
+
+    long = pd.DataFrame({"word": [f"w{i}" for i in range(12)], "n": range(12)})
+    short = long.head(3)
+    nb = _nb(
+        "# 05 x",
+        _code("long", _display({"text/html": long.to_html(), "text/plain": "df"})),
+        _code("short", _display({"text/html": short.to_html(), "text/plain": "df"})),
+    )
+    page = render_report.render_page(render_report.make_exporter(True), nb, "05 · x", "")
+    assert page.count('class="dcs-searchable dataframe"') == 1
+    assert "new ITable(" in page and "import(url)" in page
+    assert render_report.remote_resources(page) == []
+    plain = render_report.render_page(
+        render_report.make_exporter(True), _nb("# 05 x", nb.cells[2]), "05 · x", ""
+    )
+    assert "ITable" not in plain, "the bundle is only inlined where a table needs it"
+
+
+def test_scripts_in_html_outputs_are_kept() -> None:
+    explorer = '<div id="ex"><select id="s"><option>1</option></select></div><script>x=1</script>'
+    nb = _nb("# 04 x", _code("show()", _display({"text/html": explorer, "text/plain": "Ex"})))
+    page = render_report.render_page(render_report.make_exporter(True), nb, "04 · x", "")
+    assert explorer in page
+
+
+@pytest.mark.parametrize(
+    ("text", "n_tables"),
+    [
+        (
+            "       source  posts  words\n    ADCS blog    100  64185\n"
+            "      CYP Now      1    558\nPersonal blog      1    546\n",
+            1,
+        ),
+        ("date_precision\nestimated    76\nmonth        21\nday           6\nyear          1\n", 1),
+        (
+            "0   children   811   103  266.312\n1   young   234   74   7.353\n"
+            "2   x   1   1   NaN\n",
+            1,
+        ),
+        ("posts with a known date: 27\nmedian absolute error: 7 days; mean: 75 days\n", 0),
+        (
+            "    ally handing over the reins  [Stuart]  Gallimore who became President\n"
+            "    President, Dave Hill, former  [Stuart]  Gallimore, and all ADCS members\n"
+            "    hand over my crown and badge  [Stuart]  who I know will be a fantastic\n",
+            0,
+        ),
+        ("a  1\nb  2\n\nc  3\n", 0),
+    ],
+)
+def test_text_tables_detector(text: str, n_tables: int) -> None:
+    assert len(render_report.text_tables(text)) == n_tables
+
+
+def test_documents_become_pages(tmp_path: Path) -> None:
+    root = tmp_path
+    (root / "notebooks").mkdir()
+    (root / "corpus").mkdir()
+    (root / "data" / "validation").mkdir(parents=True)
+    nbformat.write(_nb("# 01 First\n\nQuestion: one?"), root / "notebooks" / "01_first.ipynb")
+    (root / "corpus" / "README.md").write_text(
+        "# Codebook of the corpus\n\n## Columns\n\n| column | meaning |\n|---|---|\n"
+        "| doc_id | id |\n"
+        "\nSee [the guide](../data/validation/CODING_GUIDE.md) and [raw](raw/MANIFEST.csv).\n",
+        encoding="utf-8",
+    )
+    (root / "data" / "validation" / "CODING_GUIDE.md").write_text("# Coding guide\n\nx\n")
+    (root / "data" / "dated_events.md").write_text("# Dated events\n\ny\n")
+    out = root / "out"
+    assert render_report.main(["--notebooks-dir", str(root / "notebooks"), "--out", str(out)]) == 0
+    docs = sorted(p.relative_to(out).as_posix() for p in (out / "docs").glob("*.html"))
+    assert docs == ["docs/codebook.html", "docs/coding-guide.html", "docs/dated-events.html"]
+    codebook = (out / "docs" / "codebook.html").read_text(encoding="utf-8")
+    assert "<table>" in codebook and 'href="coding-guide.html"' in codebook
+    assert 'title="corpus/raw/MANIFEST.csv in the project repository"' in codebook
+    assert 'rel="next" href="coding-guide.html"' in codebook
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="docs/dated-events.html">Dated events</a>' in index
+
+
+def test_search_index_has_one_entry_per_section() -> None:
+    nb = _nb(
+        "# 02 · x\n\nQuestion: y?\n\n## Words\n\nfoster carers\n\n## Periods\n\nbefore & after",
+        _code("print(1)", {"output_type": "stream", "name": "stdout", "text": "table 42\n"}),
+    )
+    page = render_report.render_page(
+        render_report.make_exporter(True),
+        nb,
+        "02 · x",
+        render_report.PageLinks(index="../index.html"),
+        variant="reader",
+    )
+    entries = render_report.search_sections(page, "reader/02_x.html", "02 · x")
+    assert [(e["section"], e["href"]) for e in entries] == [
+        ("02 · x", "reader/02_x.html#02-·-x"),
+        ("Words", "reader/02_x.html#Words"),
+        ("Periods", "reader/02_x.html#Periods"),
+    ]
+    assert entries[1]["text"] == "foster carers"
+    assert entries[2]["text"] == "before & after table 42", "outputs are searchable too"
+    assert "Contents" not in " ".join(e["text"] for e in entries), "navigation is not indexed"
+    index = render_report.render_index([], ("reader",), [], entries)
+    assert 'id="dcs-search"' in index and "</script>" in index
+    assert index.count("</script>") == 2, "the JSON cannot close its script element early"
