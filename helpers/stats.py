@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -26,6 +27,7 @@ __all__ = [
     "bootstrap_ci",
     "holm",
     "jaccard",
+    "krippendorff_alpha_nominal",
     "match_one_to_one",
     "permutation_pvalue",
 ]
@@ -162,3 +164,42 @@ def agreement_ci(
         seed=seed,
         level=level,
     )
+
+
+def krippendorff_alpha_nominal(codings: Sequence[Sequence[Any]] | np.ndarray) -> float:
+    """Krippendorff's alpha for nominal data: ``codings`` is coders x units, ``None``/NaN missing.
+
+    Built from the coincidence matrix (Krippendorff 2011, "Computing Krippendorff's
+    alpha-reliability"): units coded by fewer than two coders are left out; alpha is
+    ``1 - D_o / D_e`` with observed and expected disagreement. Returns NaN when there is no
+    variation at all (expected disagreement 0). Written here because the ``krippendorff``
+    package on PyPI is GPL-3.0 (the project keeps its code MIT, as for AFINN).
+    """
+    table = np.asarray(codings, dtype=object)
+    if table.ndim != 2:
+        raise ValueError("codings must be a 2-D array: coders x units")
+
+    def present(value: Any) -> bool:
+        return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+    values = sorted({v for v in table.ravel() if present(v)}, key=str)
+    index = {v: i for i, v in enumerate(values)}
+    coincidence = np.zeros((len(values), len(values)))
+    for unit in table.T:
+        coded = [index[v] for v in unit if present(v)]
+        m = len(coded)
+        if m < 2:
+            continue
+        for i, a in enumerate(coded):
+            for j, b in enumerate(coded):
+                if i != j:
+                    coincidence[a, b] += 1.0 / (m - 1)
+    n_c = coincidence.sum(axis=1)
+    n = n_c.sum()
+    if n == 0:
+        return float("nan")
+    observed = coincidence.sum() - np.trace(coincidence)
+    expected = (n * n - (n_c**2).sum()) / (n - 1)
+    if expected == 0:
+        return float("nan")
+    return float(1.0 - observed / expected)

@@ -1,5 +1,7 @@
 """Unit tests of the findings renderer and the shared statistics."""
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -151,3 +153,24 @@ def test_load_lexicon_names_file_and_problem(tmp_path):
     with pytest.raises(ValueError, match="missing columns"):
         load_lexicon(path, ["term", "valence"])
     assert list(load_lexicon(path, ["term"])["term"]) == ["good", "good"]
+
+
+def test_krippendorff_alpha_nominal_matches_published_examples():
+    from helpers.stats import krippendorff_alpha_nominal
+
+    # Krippendorff (2011), "Computing Krippendorff's alpha-reliability": binary data, two
+    # observers (alpha 0.095), and nominal data, four observers with missing values (0.743).
+    two = [[0, 1, 0, 0, 0, 0, 0, 0, 1, 0], [1, 1, 1, 0, 0, 1, 0, 0, 0, 0]]
+    assert krippendorff_alpha_nominal(two) == pytest.approx(0.095, abs=5e-4)
+    n = None
+    four = [
+        [1, 2, 3, 3, 2, 1, 4, 1, 2, n, n, n],
+        [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, n, 3],
+        [n, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, n],
+        [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, n],
+    ]
+    assert krippendorff_alpha_nominal(four) == pytest.approx(0.743, abs=5e-4)
+    assert krippendorff_alpha_nominal([["a", "b", "c"], ["a", "b", "c"]]) == pytest.approx(1.0)
+    assert math.isnan(krippendorff_alpha_nominal([["a", "a"], ["a", "a"]]))
+    with pytest.raises(ValueError):
+        krippendorff_alpha_nominal(["a", "b"])
