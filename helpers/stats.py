@@ -30,6 +30,7 @@ __all__ = [
     "krippendorff_alpha_nominal",
     "match_one_to_one",
     "permutation_pvalue",
+    "ratio_bootstrap_ci",
 ]
 
 
@@ -203,3 +204,37 @@ def krippendorff_alpha_nominal(codings: Sequence[Sequence[Any]] | np.ndarray) ->
     if expected == 0:
         return float("nan")
     return float(1.0 - observed / expected)
+
+
+def ratio_bootstrap_ci(
+    numerators: Sequence[float] | np.ndarray,
+    denominators: Sequence[float] | np.ndarray,
+    n_boot: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> tuple[float, float, float]:
+    """``(value, low, high)`` of a pooled share ``sum(num) / sum(den)`` resampling units.
+
+    Units are e.g. posts, with per-post counts: the same percentile bootstrap as
+    ``bootstrap_ci`` over units, vectorised (one matrix of draws), so hundreds of shares
+    stay fast. Replicates whose denominator sums to zero are dropped.
+    """
+    num = np.asarray(numerators, dtype=float)
+    den = np.asarray(denominators, dtype=float)
+    if num.shape != den.shape or num.ndim != 1:
+        raise ValueError("numerators and denominators must be 1-D and of equal length")
+    if num.size == 0:
+        raise ValueError("ratio_bootstrap_ci needs at least one unit")
+    if n_boot < 1 or not 0 < level < 1:
+        raise ValueError("n_boot must be at least 1 and level in (0, 1)")
+    total = den.sum()
+    estimate = float(num.sum() / total) if total else float("nan")
+    draws = np.random.default_rng(seed).integers(0, num.size, size=(n_boot, num.size))
+    num_sum, den_sum = num[draws].sum(axis=1), den[draws].sum(axis=1)
+    ok = den_sum > 0
+    if not ok.any():
+        return estimate, float("nan"), float("nan")
+    replicates = num_sum[ok] / den_sum[ok]
+    tail = (1 - level) / 2
+    low, high = np.quantile(replicates, [tail, 1 - tail])
+    return estimate, float(low), float(high)

@@ -174,3 +174,21 @@ def test_krippendorff_alpha_nominal_matches_published_examples():
     assert math.isnan(krippendorff_alpha_nominal([["a", "a"], ["a", "a"]]))
     with pytest.raises(ValueError):
         krippendorff_alpha_nominal(["a", "b"])
+
+
+def test_ratio_bootstrap_ci_resamples_units_and_brackets_the_pooled_share():
+    from helpers.stats import ratio_bootstrap_ci
+
+    num, den = np.array([1, 2, 0, 5, 3]), np.array([4, 4, 2, 10, 5])
+    value, low, high = ratio_bootstrap_ci(num, den, n_boot=500, seed=1)
+    assert value == pytest.approx(11 / 25)
+    assert low <= value <= high
+    assert ratio_bootstrap_ci(num, den, n_boot=500, seed=1) == (value, low, high)
+    # one unit only: every replicate is that unit, the interval collapses
+    assert ratio_bootstrap_ci([2], [4], n_boot=50) == (0.5, 0.5, 0.5)
+    # a wider spread between units gives a wider interval
+    _, low_even, high_even = ratio_bootstrap_ci([5] * 10, [10] * 10, n_boot=500)
+    _, low_mixed, high_mixed = ratio_bootstrap_ci([0, 10] * 5, [10] * 10, n_boot=500)
+    assert high_even - low_even < high_mixed - low_mixed
+    with pytest.raises(ValueError):
+        ratio_bootstrap_ci([1, 2], [1])

@@ -12,7 +12,6 @@ from helpers.narrative import (
     load_actors,
     load_verb_categories,
     modal_statements,
-    npf_role,
     pos_tag,
     pronoun_counts,
     sentences_table,
@@ -21,6 +20,7 @@ from helpers.narrative import (
     tokenize,
     we_reference,
 )
+from helpers.narrative.roles import mention_role
 from helpers.paths import DATA_DIR
 
 ACTORS = load_actors()
@@ -34,9 +34,9 @@ def coded(sentence: str) -> list[tuple[str, str, str, str, str]]:
     out = []
     for mention in find_mentions(sentence, tagged, PATTERNS):
         agency = code_agency(tagged, mention)
-        out.append(
-            (mention.actor, mention.surface, agency.role, agency.verb, npf_role(agency, VERBS)[0])
-        )
+        start, end = tagged[mention.start][2], tagged[mention.end - 1][3]
+        role = mention_role(mention.actor, agency, VERBS, sentence, start, end)[0]
+        out.append((mention.actor, mention.surface, agency.role, agency.verb, role))
     return out
 
 
@@ -104,11 +104,58 @@ def test_possessor_other_and_complement_clause_subject() -> None:
     )
 
 
-def test_us_is_never_a_subject_and_protect_makes_patient_victim() -> None:
+def test_us_is_never_a_subject_and_protection_needs_a_named_threat() -> None:
     assert coded("This has left us with no choice.")[0][2] == "patient"
     result = coded("We must protect children from harm.")
     assert result[0][2:] == ("agent", "protect", "hero")
     assert result[1][2:] == ("patient", "protect", "victim")
+    # issue 12: protecting a child does not make it a victim unless a threat is named
+    calm = coded("We protect children every day.")
+    assert calm[1][2:] == ("patient", "protect", "none")
+
+
+def test_judge_is_an_inspection_verb_not_blame() -> None:
+    result = coded("Ofsted judged the council to be good.")
+    assert result[0][2:] == ("agent", "judge", "none")
+    assert result[1][4] == "none"
+
+
+def test_we_is_nominative_and_modifiers_are_other() -> None:
+    # relative clause with "we" as subject: agent although the left context is a noun
+    result = coded("These are the families we work with.")
+    assert [(r[0], r[2]) for r in result] == [
+        ("families", "other"),
+        ("we (the writer's collective)", "agent"),
+    ]
+    # a mention followed by a noun modifies it
+    assert coded("The ADCS blog was published.")[0][2:4] == ("other", "")
+    # "X who ..." is the subject of the relative clause
+    assert coded("Councils who have improved deserve praise.")[0][2] == "agent"
+    # a second conjunct takes the first conjunct's position
+    result = coded("We must support children and families.")
+    assert [r[2] for r in result] == ["agent", "patient", "patient"]
+
+
+def test_abstract_characters_and_context_roles() -> None:
+    from helpers.narrative.roles import code_mentions as code
+
+    posts = pd.DataFrame(
+        {
+            "doc_id": ["a"],
+            "text": [
+                "Austerity has hit councils hard. The impact of cuts on families is severe. "
+                "Vulnerable children need our help. Our amazing staff have worked tirelessly."
+            ],
+        }
+    )
+    mentions = code(sentences_table(posts, cache=None), ACTORS, VERBS)
+    roles = dict(zip(mentions["surface"].str.lower(), mentions["npf_role"], strict=True))
+    assert roles["austerity"] == "villain"
+    assert roles["cuts"] == "villain"
+    assert roles["families"] == "victim"
+    assert roles["children"] == "victim"
+    assert roles["staff"] == "hero"
+    assert set(mentions["actor"]) >= {"austerity and cuts", "local authorities"}
 
 
 def test_fronted_adjunct_and_quantifier_subjects() -> None:
@@ -146,12 +193,12 @@ def test_sentences_table_and_code_mentions_and_modals() -> None:
     posts = pd.DataFrame(
         {"doc_id": ["a", "b"], "text": ["Councils must act. Children suffer.", "We help."]}
     )
-    sentences = sentences_table(posts)
+    sentences = sentences_table(posts, cache=None)
     assert sentences["sent_id"].tolist() == ["a-s000", "a-s001", "b-s000"]
     assert sentences["n_sent"].tolist() == [2, 2, 1]
     mentions = code_mentions(sentences, ACTORS, VERBS)
     assert mentions[["actor", "agency", "npf_role"]].values.tolist() == [
-        ["local authorities", "agent", "none"],
+        ["local authorities", "agent", "hero"],
         ["children and young people", "agent", "victim"],
         ["we (the writer's collective)", "agent", "hero"],
     ]

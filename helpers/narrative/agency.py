@@ -259,12 +259,47 @@ def code_agency(tagged: Sequence[tuple[str, str, int, int]], mention: Mention) -
     left = _left_anchor(tagged, mention.start)
     left_word = tagged[left][0].lower() if left is not None else ""
     left_tag = tagged[left][1] if left is not None else ""
+    # Second conjunct ("children and [families]"): read the first conjunct's position.
+    if left_word in {"and", "or", "/", "&"} and left is not None and left > 0:
+        first = left - 1
+        if tagged[first][1] in {"NN", "NNS", "NNP", "NNPS", "PRP"}:
+            while first - 1 >= 0 and tagged[first - 1][1] in NP_MODIFIER_TAGS - {"POS"}:
+                first -= 1
+            reading = code_agency(tagged, Mention("", "", first, left))
+            if reading.rule not in {"modifier", "possessor"}:
+                return Agency(
+                    reading.role,
+                    reading.verb,
+                    f"conjunct-{reading.rule}",
+                    reading.negated,
+                    reading.modal,
+                    reading.control,
+                )
     if left_word == "by" and left is not None:
         for j in range(left - 1, max(left - 4, -1), -1):
             word_j, tag_j = tagged[j][0], tagged[j][1]
             if tag_j in VERB_TAGS and word_j.lower() not in BE_FORMS and is_participle(word_j):
                 return Agency("agent", verb_lemma(word_j), "passive-by")
     is_us = mention.end - mention.start == 1 and tagged[mention.start][0].lower() == "us"
+    is_we = mention.end - mention.start == 1 and tagged[mention.start][0].lower() == "we"
+    nxt = mention.end
+    nxt_word = tagged[nxt][0].lower() if nxt < n else ""
+    nxt_tag = tagged[nxt][1] if nxt < n else ""
+    # A noun right after the mention: the mention modifies it ("ADCS blog", "school budgets").
+    if nxt_tag in {"NN", "NNS"} and not is_we and not is_us:
+        return Agency("other", "", "modifier")
+    # "we" is nominative: always the subject of the verb group that follows.
+    if is_we:
+        start = _skip_to_verb(tagged, mention.end)
+        group = _verb_group(tagged, start) if start is not None else []
+        if group:
+            return _read_group(tagged, group)
+    # "X who ..." : subject of the relative clause.
+    if nxt_word == "who" and nxt + 1 < n:
+        group = _verb_group(tagged, nxt + 1)
+        if group:
+            agency = _read_group(tagged, group)
+            return Agency(agency.role, agency.verb, "relative-who", agency.negated, agency.modal)
     quantified = (
         left_word == "of"
         and left is not None
@@ -304,7 +339,7 @@ def code_agency(tagged: Sequence[tuple[str, str, int, int]], mention: Mention) -
         if lemma == "be":
             return Agency("other", "be", "copula-complement")
         return Agency("patient", lemma, "object")
-    if left is not None and left_word in PATIENT_PREPOSITIONS:
+    if left is not None and left_word in PATIENT_PREPOSITIONS | {"with"}:
         for j in range(left - 1, max(left - 4, -1), -1):
             tag_j = tagged[j][1]
             if tag_j in VERB_TAGS and tag_j != "MD":
@@ -314,4 +349,20 @@ def code_agency(tagged: Sequence[tuple[str, str, int, int]], mention: Mention) -
                 break
             if tag_j in CLAUSE_BREAK_TAGS:
                 break
+    # A finite verb right after the mention: its subject ("over 2 million children are ...").
+    if (
+        not is_us
+        and left_word not in {"of", "in", "at", "from", "about", "into", "between", "among"}
+        and _finite_next(tagged, mention.end)
+    ):
+        group = _verb_group(tagged, _skip_adverbs(tagged, mention.end))
+        if group:
+            agency = _read_group(tagged, group)
+            return Agency(agency.role, agency.verb, "finite-next", agency.negated, agency.modal)
     return Agency("other", "", "no-rule")
+
+
+def _skip_adverbs(tagged: Sequence[tuple[str, str, int, int]], i: int) -> int:
+    while i < len(tagged) and tagged[i][1] in {"RB", "RBR", "RBS"}:
+        i += 1
+    return i

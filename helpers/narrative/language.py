@@ -15,14 +15,20 @@ by :func:`split_sentences`; a ``char_start`` is a character offset into that sen
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import tempfile
 from functools import lru_cache
+from pathlib import Path
 
 import lemminflect
 import pandas as pd
 import pysbd
 from textblob.en import tag as _pattern_tag
 
+from helpers.paths import BUILD_DIR
 from helpers.textnorm import fold_quotes
 
 VERB_TAGS: frozenset[str] = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "MD"})
@@ -146,17 +152,60 @@ def pos_tag(sentence: str) -> tuple[tuple[str, str, int, int], ...]:
     return tuple((w, t, s, e) for (w, s, e), t in zip(tokens, tags, strict=True))
 
 
-def sentences_table(posts: pd.DataFrame) -> pd.DataFrame:
+SENTENCE_CACHE: Path = BUILD_DIR / "cache" / "sentences.json"
+# Change when split_sentences or normalise_text changes: old cache entries are then ignored.
+SENTENCE_CACHE_VERSION = "1"
+
+
+def _cache_key(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return f"{SENTENCE_CACHE_VERSION}:{pysbd.__version__}:{digest}"
+
+
+def _read_cache(path: Path) -> dict[str, list[str]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_cache(path: Path, data: dict[str, list[str]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(prefix=".sentences.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(data, out, ensure_ascii=False, sort_keys=True)
+        os.replace(tmp, path)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)  # a cache that cannot be written is only slower
+
+
+def sentences_table(posts: pd.DataFrame, cache: Path | None = SENTENCE_CACHE) -> pd.DataFrame:
     """One row per sentence: ``doc_id, sent_id, position, n_sent, n_words, text``.
 
-    ``position`` is 0-based inside the post; ``n_sent`` the post's sentence count.
-    Raises ``ValueError`` if ``posts`` lacks ``doc_id`` or ``text``.
+    ``position`` is 0-based inside the post; ``n_sent`` the post's sentence count;
+    ``sent_id`` is ``<doc_id>-sNNN`` with NNN = ``position``. Raises ``ValueError`` if
+    ``posts`` lacks ``doc_id`` or ``text``.
+
+    Sentence splitting (pysbd) is the slow step, so the split of each post text is kept
+    in ``cache`` (JSON keyed by the text's SHA-256, the pysbd version and
+    ``SENTENCE_CACHE_VERSION``; written to a temporary file and renamed). ``cache=None``
+    disables it; the result is the same either way.
     """
     if missing := {"doc_id", "text"} - set(posts.columns):
         raise ValueError(f"posts table lacks columns {sorted(missing)}")
+    stored = _read_cache(cache) if cache is not None else {}
+    changed = False
     rows = []
     for doc_id, text in zip(posts["doc_id"], posts["text"], strict=True):
-        sentences = split_sentences(text)
+        key = _cache_key(text) if isinstance(text, str) else ""
+        sentences = stored.get(key) if key else None
+        if not isinstance(sentences, list):
+            sentences = split_sentences(text)
+            if key:
+                stored[key] = sentences
+                changed = True
         for position, sentence in enumerate(sentences):
             rows.append(
                 {
@@ -168,6 +217,8 @@ def sentences_table(posts: pd.DataFrame) -> pd.DataFrame:
                     "text": sentence,
                 }
             )
+    if cache is not None and changed:
+        _write_cache(cache, stored)
     return pd.DataFrame(
         rows, columns=["doc_id", "sent_id", "position", "n_sent", "n_words", "text"]
     )

@@ -247,3 +247,238 @@ def find_obligation_markers(sentence: str) -> list[tuple[str, int, int]]:
         if not any(start < e and s < end for s, e, _ in kept):
             kept.append((start, end, name))
     return [(name, s, e) for s, e, name in sorted(kept)]
+
+
+# Actor of the dictionary -> addressee label of OBLIGATION_GUIDE.md.
+ADDRESSEE_OF_ACTOR: dict[str, str] = {
+    "we (the writer's collective)": "we (the writers' collective or sector)",
+    "austerity and cuts": "other",
+    "funding formula and settlements": "other",
+    "demand and pressures": "other",
+    "the system": "other",
+    "policies and reforms": "other",
+    "poverty and inequality": "other",
+}
+_SKIP_LEFT = {"also", "still", "really", "now", "therefore", "all", "too", "surely", "both"}
+_IMPERSONAL = {"it", "this", "that", "there", "which", "what"}
+_EVERYONE = {"everyone", "everybody", "society", "all", "nation", "country"}
+_SECTOR = {"sector", "profession", "system"}
+
+
+def _addressee_of_token(
+    j: int,
+    words: list[str],
+    tagged: Sequence[tuple[str, str, int, int]],
+    mention_at: dict[int, str],
+) -> str:
+    """Addressee named at token ``j``: an actor, "we", "impersonal", "everyone", "noun"."""
+    if j in mention_at:
+        return ADDRESSEE_OF_ACTOR.get(mention_at[j], mention_at[j])
+    word = words[j]
+    if word in {"we", "us", "i", "ourselves"}:
+        return "we (the writers' collective or sector)"
+    if word in _IMPERSONAL:
+        return "impersonal"
+    if word in _EVERYONE:
+        return "everyone / society"
+    if word in _SECTOR:
+        return "we (the writers' collective or sector)" if word != "system" else "other"
+    if word == "they":
+        before = [mention_at[k] for k in sorted(mention_at) if k < j and words[k] != "we"]
+        return ADDRESSEE_OF_ACTOR.get(before[-1], before[-1]) if before else "unspecified"
+    if tagged[j][1] in {"NN", "NNS", "NNP", "NNPS", "PRP"}:
+        return "other"
+    return ""
+
+
+def _subject_left(
+    i: int,
+    words: list[str],
+    tagged: Sequence[tuple[str, str, int, int]],
+    mention_at: dict[int, str],
+) -> str:
+    """Addressee from the subject left of token ``i`` (coordinated actors -> "several")."""
+    j = i - 1
+    while j >= 0 and (
+        tagged[j][1] in {"RB", "RBR", "RBS", "MD"} or words[j] in {"and", "or"} | _SKIP_LEFT
+    ):
+        j -= 1
+    if j < 0:
+        return ""
+    if words[j] in {"who", "that", "which"} and j > 0:
+        found = _addressee_of_token(j - 1, words, tagged, mention_at)
+        if found:
+            return found
+    found = _addressee_of_token(j, words, tagged, mention_at)
+    if j in mention_at:  # collect coordinated actors: "schools and councils must"
+        actors = {found}
+        k = j
+        while k >= 0 and k in mention_at:
+            k -= 1
+        while k >= 1 and words[k] in {"and", ",", "or"} and (k - 1) in mention_at:
+            actors.add(ADDRESSEE_OF_ACTOR.get(mention_at[k - 1], mention_at[k - 1]))
+            k -= 1
+            while k >= 0 and k in mention_at:
+                k -= 1
+        if len(actors) > 1:
+            return "several"
+    return found
+
+
+def _first_named_after(
+    i: int,
+    words: list[str],
+    tagged: Sequence[tuple[str, str, int, int]],
+    mention_at: dict[int, str],
+    limit: int = 8,
+) -> str:
+    """The first actor or pronoun within ``limit`` tokens after token ``i``, else ""."""
+    for j in range(i + 1, min(len(tagged), i + 1 + limit)):
+        if tagged[j][1] in {".", ":", ";"}:
+            break
+        found = _addressee_of_token(j, words, tagged, mention_at)
+        if found and found not in {"impersonal", "other"}:
+            return found
+    return ""
+
+
+def obligation_addressee(
+    sentence: str,
+    marker: str,
+    start: int,
+    end: int,
+    tagged: Sequence[tuple[str, str, int, int]],
+    mentions: Iterable[Mention],
+) -> tuple[str, str]:
+    """Who is obliged by the marker at ``[start, end)``: ``(addressee, explicit yes/no)``.
+
+    Rules, by kind of marker (labels as in ``data/validation/OBLIGATION_GUIDE.md``):
+
+    * modal forms (must, should, need to, have to, ought to, is required to): the subject
+      to the left (adverbs, other modals and "and/or" skipped; coordinated actors ->
+      "several"; "they" -> the nearest actor before it; "who" -> its antecedent). A passive
+      after the marker ("more must be done", "children should be given") moves the duty
+      off the subject: the *by*-agent if there is one, else "unspecified". A subject that is
+      impersonal ("it", "this", "there") or another noun gives "unspecified"/"other";
+    * "need" as a noun ("the need to", "there is a need"), "it is vital/essential",
+      "time to": the first actor in "that X", "for X to", else "unspecified";
+    * "call on / urge X": X;
+    * "duty/responsibility to": the nearest actor to the left.
+
+    ``explicit`` is "yes" when the addressee is the grammatical subject (or the one called
+    on), "no" when inferred.
+    """
+    mention_at: dict[int, str] = {}
+    for m in mentions:
+        for i in range(m.start, m.end):
+            mention_at[i] = m.actor
+    words = [w.lower() for w, _, _, _ in tagged]
+    inside = [i for i, t in enumerate(tagged) if t[2] < end and start < t[3]]
+    if not inside:
+        return "unspecified", "no"
+    first, last = inside[0], inside[-1]
+    n = len(tagged)
+
+    def passive_after(k: int) -> bool:
+        k += 1
+        while k < n and (tagged[k][1] in {"RB", "RBR", "RBS"} or words[k] in {"not", "n't"}):
+            k += 1
+        if k + 1 < n and words[k] == "be" and tagged[k + 1][1] in {"VBN", "VBD"}:
+            return True
+        return (
+            k + 2 < n
+            and words[k] == "have"
+            and words[k + 1] == "been"
+            and (tagged[k + 2][1] in {"VBN", "VBD"})
+        )
+
+    def by_agent(k: int) -> str:
+        for j in range(k + 1, min(n, k + 10)):
+            if words[j] == "by":
+                return _first_named_after(j, words, tagged, mention_at, limit=4)
+        return ""
+
+    noun_need = marker == "need to" and tagged[first][1].startswith("NN")
+    if marker in {"it is vital", "there is a need", "time to"} or noun_need:
+        for j in range(last + 1, min(n, last + 4)):
+            if words[j] in {"that", "for"}:
+                found = _first_named_after(j, words, tagged, mention_at, limit=4)
+                if found:
+                    return found, "no"
+        return "unspecified", "no"
+    if marker == "call on":
+        found = _first_named_after(last, words, tagged, mention_at)
+        return (found, "yes") if found else ("unspecified", "no")
+    if marker == "duty to":
+        for j in range(first - 1, max(-1, first - 8), -1):
+            found = _addressee_of_token(j, words, tagged, mention_at)
+            if found and found not in {"impersonal", "other"}:
+                return found, "no"
+        return "unspecified", "no"
+    subject = _subject_left(first, words, tagged, mention_at)
+    if passive_after(last):
+        agent = by_agent(last)
+        return (agent, "no") if agent else ("unspecified", "no")
+    if subject in {"", "impersonal"}:
+        if first > 0 and tagged[first - 1][1] in {"WRB", "WP", "WDT"} or first == 0:
+            found = _first_named_after(last, words, tagged, mention_at, limit=3)
+            if found:
+                return found, "yes"
+        return "unspecified", "no"
+    return subject, "yes"
+
+
+def code_obligations(
+    sentences: pd.DataFrame, actors: pd.DataFrame, verbs: pd.DataFrame
+) -> pd.DataFrame:
+    """Every obligation marker with its addressee, and the verb it governs.
+
+    One row per marker: ``doc_id, sent_id, char_start, char_end, marker, addressee,
+    explicit, verb, verb_category`` (``find_obligation_markers``, ``obligation_addressee``;
+    the verb is the first lexical verb after the marker, "" if none).
+    """
+    patterns = compile_actor_patterns(actors)
+    categories = dict(zip(verbs["lemma"], verbs["category"], strict=True))
+    rows = []
+    for sent_id, doc_id, text in zip(
+        sentences["sent_id"], sentences["doc_id"], sentences["text"], strict=True
+    ):
+        markers = find_obligation_markers(text)
+        if not markers:
+            continue
+        tagged = pos_tag(text)
+        mentions = find_mentions(text, tagged, patterns)
+        for marker, start, end in markers:
+            addressee, explicit = obligation_addressee(text, marker, start, end, tagged, mentions)
+            verb = ""
+            after = [i for i, t in enumerate(tagged) if t[2] >= end]
+            for k in after[:6]:
+                tag_k = tagged[k][1]
+                if tag_k in VERB_TAGS and tag_k != "MD":
+                    lemma = verb_lemma(tagged[k][0])
+                    if (
+                        lemma in {"be", "have"}
+                        and k + 1 < len(tagged)
+                        and tagged[k + 1][1] in VERB_TAGS
+                    ):
+                        continue
+                    verb = lemma
+                    break
+            rows.append(
+                {
+                    "doc_id": doc_id,
+                    "sent_id": sent_id,
+                    "char_start": start,
+                    "char_end": end,
+                    "marker": marker,
+                    "addressee": addressee,
+                    "explicit": explicit,
+                    "verb": verb,
+                    "verb_category": categories.get(verb, ""),
+                }
+            )
+    columns = [
+        "doc_id", "sent_id", "char_start", "char_end", "marker", "addressee", "explicit",
+        "verb", "verb_category",
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
