@@ -261,7 +261,10 @@ ADDRESSEE_OF_ACTOR: dict[str, str] = {
 }
 _SKIP_LEFT = {"also", "still", "really", "now", "therefore", "all", "too", "surely", "both"}
 _IMPERSONAL = {"it", "this", "that", "there", "which", "what"}
-_EVERYONE = {"everyone", "everybody", "society", "all", "nation", "country"}
+_EVERYONE = {"everyone", "everybody", "society", "all", "nation", "country", "people", "one"}
+_EVERYONE |= {"anyone", "anybody", "nobody", "no-one"}
+_AUXILIARIES = {"have", "has", "had", "having", "be", "is", "are", "am", "was", "were", "been"}
+_AUXILIARIES |= {"being", "'ve", "'re", "'s", "'m", "not", "n't", "will", "would", "'ll", "'d"}
 _SECTOR = {"sector", "profession", "system"}
 
 
@@ -300,7 +303,8 @@ def _subject_left(
     """Addressee from the subject left of token ``i`` (coordinated actors -> "several")."""
     j = i - 1
     while j >= 0 and (
-        tagged[j][1] in {"RB", "RBR", "RBS", "MD"} or words[j] in {"and", "or"} | _SKIP_LEFT
+        tagged[j][1] in {"RB", "RBR", "RBS", "MD"}
+        or words[j] in {"and", "or"} | _SKIP_LEFT | _AUXILIARIES
     ):
         j -= 1
     if j < 0:
@@ -378,6 +382,8 @@ def obligation_addressee(
         return "unspecified", "no"
     first, last = inside[0], inside[-1]
     n = len(tagged)
+    if not is_obligation(marker, first, last, words, tagged):
+        return "not an obligation", "no"
 
     def passive_after(k: int) -> bool:
         k += 1
@@ -398,14 +404,18 @@ def obligation_addressee(
                 return _first_named_after(j, words, tagged, mention_at, limit=4)
         return ""
 
-    noun_need = marker == "need to" and tagged[first][1].startswith("NN")
+    noun_need = (
+        marker == "need to"
+        and first > 0
+        and (tagged[first - 1][1] in {"DT", "JJ", "PRP$"} or words[first - 1] in {"the", "a"})
+    )
     if marker in {"it is vital", "there is a need", "time to"} or noun_need:
         for j in range(last + 1, min(n, last + 4)):
-            if words[j] in {"that", "for"}:
-                found = _first_named_after(j, words, tagged, mention_at, limit=4)
+            if words[j] in {"that", "for"} or j == last + 1:
+                found = _first_named_after(j - 1, words, tagged, mention_at, limit=4)
                 if found:
                     return found, "no"
-        return "unspecified", "no"
+        return _implied(words, mention_at), "no"
     if marker == "call on":
         found = _first_named_after(last, words, tagged, mention_at)
         return (found, "yes") if found else ("unspecified", "no")
@@ -418,14 +428,60 @@ def obligation_addressee(
     subject = _subject_left(first, words, tagged, mention_at)
     if passive_after(last):
         agent = by_agent(last)
-        return (agent, "no") if agent else ("unspecified", "no")
-    if subject in {"", "impersonal"}:
+        return (agent, "no") if agent else (_implied(words, mention_at), "no")
+    if subject in {"", "impersonal", "other"}:
         if first > 0 and tagged[first - 1][1] in {"WRB", "WP", "WDT"} or first == 0:
             found = _first_named_after(last, words, tagged, mention_at, limit=3)
             if found:
                 return found, "yes"
-        return "unspecified", "no"
+        return _implied(words, mention_at), "no"
     return subject, "yes"
+
+
+def is_obligation(
+    marker: str,
+    first: int,
+    last: int,
+    words: list[str],
+    tagged: Sequence[tuple[str, str, int, int]],
+) -> bool:
+    """False for marker forms that do not oblige anyone (stated rules).
+
+    * a prediction: "is expected to" ("poverty is expected to rise");
+    * an inverted "should" + pronoun (a conditional or question: "should I ever be asked");
+    * "X is essential / critical / important to" + a noun or -ing form, with no "it" before
+      ("each partner is essential to delivering"): a description, not a call to act.
+    """
+    nxt = last + 1
+    if marker == "be required to" and "expected" in words[first : last + 1]:
+        return False
+    if marker == "should" and nxt < len(words) and words[nxt] in {"i", "we", "you", "they"}:
+        return not (first > 0 and tagged[first - 1][1] in {"PRP", "NN", "NNS", "NNP"})
+    if (
+        marker == "it is vital"
+        and words[first] not in {"it", "it's"}
+        and nxt + 1 < len(words)
+        and words[nxt] == "to"
+    ):
+        return tagged[nxt + 1][1] == "VB"
+    return True
+
+
+def _implied(words: list[str], mention_at: dict[int, str]) -> str:
+    """Addressee of an obligation with no obliged subject, read from the whole sentence.
+
+    The writers' "we" when the sentence speaks as we/our/us; else the only actor of the
+    sentence that can act on policy (central government, local authorities, schools ...);
+    else "unspecified".
+    """
+    if any(w in {"we", "our", "us", "ourselves"} for w in words):
+        return "we (the writers' collective or sector)"
+    named = {
+        ADDRESSEE_OF_ACTOR.get(a, a)
+        for a in mention_at.values()
+        if a not in {"children and young people", "families"}
+    } - {"other"}
+    return named.pop() if len(named) == 1 else "unspecified"
 
 
 def code_obligations(
