@@ -49,9 +49,15 @@ OBLIGATION_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Values a coder may legitimately write for a label: OBLIGATION_GUIDE.md asks coders to copy
+# the labels "without the descriptions in brackets", which for the writers' "we" leaves "we".
+ALIASES: dict[str, str] = {"we": "we (the writers' collective or sector)"}
+
+
 def _load_coding(
     path: Path, columns: dict[str, tuple[str, ...]], items: Sequence[str]
 ) -> pd.DataFrame:
+    path = Path(path)
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     frame.columns = [c.strip() for c in frame.columns]
     missing = ({"item_id"} | set(columns)) - set(frame.columns)
@@ -60,6 +66,7 @@ def _load_coding(
     for column, allowed in columns.items():
         frame[column] = frame[column].str.strip()
         lookup = {a.lower(): a for a in allowed}
+        lookup.update({k: v for k, v in ALIASES.items() if v in allowed})
         for row, value in enumerate(frame[column], start=2):
             if value.lower() not in lookup:
                 raise ValueError(f"{path.name}, row {row}: {column} = {value!r} not in {allowed}")
