@@ -127,7 +127,7 @@ def context_role(sentence: str, start: int, end: int, window: int = 60) -> str:
     families"); ``hero`` when praise words stand within ``window`` characters
     ("our amazing staff", "councils have worked tirelessly").
     """
-    before, after = sentence[:start], sentence[end:]
+    before, after = sentence[max(0, start - 120) : start], sentence[end : end + 120]
     if VICTIM_BEFORE_RE.search(before) or VICTIM_AFTER_RE.search(after):
         return "victim"
     if IMPACT_ON_RE.search(before):

@@ -57,8 +57,13 @@ def draw_role_sample(
     per_actor_cued: int = 18,
     per_actor_plain: int = 8,
     second_share: float = 0.5,
+    exclude: pd.DataFrame | None = None,
+    prefix: str = "R",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A role-enriched sample of actor mentions: ``(items, keys)``.
+
+    ``exclude`` (``sent_id, char_start``) leaves out mentions of an earlier sample;
+    ``prefix`` starts the item ids.
 
     Per actor, up to ``per_actor_cued`` mentions in sentences with a role cue (a verb of the
     role lexicon or a need/harm word, see ``role_cue``) and up to ``per_actor_plain`` others;
@@ -97,13 +102,19 @@ def draw_role_sample(
             (s, c) not in done for s, c in zip(frame["sent_id"], frame["char_start"], strict=True)
         ]
         frame = frame[keep]
+    if exclude is not None:
+        done = set(zip(exclude["sent_id"], exclude["char_start"], strict=True))
+        keep = [
+            (s, c) not in done for s, c in zip(frame["sent_id"], frame["char_start"], strict=True)
+        ]
+        frame = frame[keep]
     parts = []
     for (_, cued), group in frame.groupby(["actor", "cued"], sort=True):
         n = per_actor_cued if cued else per_actor_plain
         parts.append(group.sample(n=min(n, len(group)), random_state=seed))
     sample = pd.concat(parts).sort_values(["sent_id", "char_start"])
     sample = sample.sample(frac=1.0, random_state=seed).reset_index(drop=True)
-    sample.insert(0, "item_id", [f"R{i + 1:04d}" for i in range(len(sample))])
+    sample.insert(0, "item_id", [f"{prefix}{i + 1:04d}" for i in range(len(sample))])
     sample["split"] = split_by_post(sample["doc_id"], seed).to_numpy()
     sample["coder_b"] = assign_second_coder(len(sample), second_share, seed)
     items = pd.DataFrame(
