@@ -40,6 +40,7 @@ def mention_features(mentions: pd.DataFrame) -> list[dict[str, float]]:
         raise ValueError(f"mention_features needs columns {sorted(missing)}")
     out = []
     for row in mentions.itertuples(index=False):
+        row = row._replace(char_start=int(row.char_start), char_end=int(row.char_end))
         tagged = pos_tag(row.sentence)
         inside = [i for i, t in enumerate(tagged) if t[2] < row.char_end and row.char_start < t[3]]
         first, last = (inside[0], inside[-1]) if inside else (0, 0)
