@@ -6,7 +6,10 @@
 * :mod:`helpers.narrative.roles`: NPF roles and whole-corpus coding;
 * :mod:`helpers.narrative.voice`: pronouns, "we", obligations and their addressees;
 * :mod:`helpers.narrative.sampling`: hand-coding samples;
-* :mod:`helpers.narrative.validation`: agreement with coders, the role classifier.
+* :mod:`helpers.narrative.validation`: loading the blind coders' files, agreement (kappa,
+  Krippendorff's alpha) with bootstrap intervals;
+* :mod:`helpers.narrative.classifier`: the scikit-learn classifier for agency and roles;
+* :mod:`helpers.narrative.io`: atomic writing of result files.
 
 Everything runs offline with resources shipped in PyPI packages and in ``data/``.
 """
