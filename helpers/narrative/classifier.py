@@ -5,7 +5,8 @@ mention (``mention_features``): the actor, what the rules say (agency, the rule 
 fired, verb, verb category, negation, modal, control verb, role), the words and tags
 right around the mention, a bag of words of its clause window, lexicon cues (threat,
 victim context, role verbs in the sentence) and the sentence's valence. The model is a
-multinomial logistic regression (``lbfgs``: deterministic) behind a ``DictVectorizer``; its
+multinomial logistic regression (Newton-CG solver: deterministic, and much faster than
+lbfgs on these sparse features) behind a ``DictVectorizer``; its
 regularisation is chosen by cross-validation grouped by post, on the tuning part only.
 """
 
@@ -82,10 +83,10 @@ def mention_features(mentions: pd.DataFrame) -> list[dict[str, float]]:
 
 
 def make_model(c: float) -> Pipeline:
-    """``DictVectorizer`` + multinomial logistic regression (balanced classes, ``C = c``)."""
+    """``DictVectorizer`` + logistic regression (Newton-CG, balanced classes, ``C = c``)."""
     return make_pipeline(
         DictVectorizer(sparse=True),
-        LogisticRegression(C=c, class_weight="balanced", max_iter=2000, solver="lbfgs"),
+        LogisticRegression(C=c, class_weight="balanced", max_iter=1000, solver="newton-cg"),
     )
 
 
