@@ -3,8 +3,9 @@
 Used when the hand-written rules cannot get close to the coders (issue 12). Features of a
 mention (``mention_features``): the actor, what the rules say (agency, the rule that
 fired, verb, verb category, negation, modal, control verb, role), the words and tags
-right around the mention, a bag of words of its clause window, lexicon cues (threat,
-victim context, role verbs in the sentence) and the sentence's valence. The model is a
+right around the mention, the word before its noun phrase (the rules' left anchor), the
+distance to the nearest verb on either side, a bag of words of its clause window, lexicon
+cues (threat, victim context) and the sentence's valence. The model is a
 multinomial logistic regression (Newton-CG solver: deterministic, and much faster than
 lbfgs on these sparse features) behind a ``DictVectorizer``; its
 regularisation is chosen by cross-validation grouped by post, on the tuning part only.
@@ -21,7 +22,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import Pipeline, make_pipeline
 
-from helpers.narrative.language import pos_tag
+from helpers.narrative.agency import _left_anchor
+from helpers.narrative.language import VERB_TAGS, pos_tag
 from helpers.narrative.roles import THREAT_RE, context_role
 
 WINDOW = 6  # tokens each side of a mention in its bag of words
@@ -75,6 +77,18 @@ def mention_features(mentions: pd.DataFrame) -> list[dict[str, float]]:
             word, tag_ = (tagged[j][0].lower(), tagged[j][1]) if inside_sentence else ("</s>",) * 2
             f[f"w+{offset}={word}"] = 1.0
             f[f"t+{offset}={tag_}"] = 1.0
+        anchor = _left_anchor(tagged, first) if inside else None
+        anchor_word = tagged[anchor][0].lower() if anchor is not None else "<s>"
+        anchor_tag = tagged[anchor][1] if anchor is not None else "<s>"
+        f[f"anchor={anchor_word}"] = 1.0
+        f[f"anchor_tag={anchor_tag}"] = 1.0
+        f[f"anchor_tag|rule={anchor_tag}|{row.rule}"] = 1.0
+        verb_left = next((j for j in range(first - 1, -1, -1) if tagged[j][1] in VERB_TAGS), None)
+        verb_right = next(
+            (j for j in range(last + 1, len(tagged)) if tagged[j][1] in VERB_TAGS), None
+        )
+        f["verb_left_dist"] = min(first - verb_left, 10) / 10 if verb_left is not None else 1.0
+        f["verb_right_dist"] = min(verb_right - last, 10) / 10 if verb_right is not None else 1.0
         for j in range(max(0, first - WINDOW), min(len(tagged), last + WINDOW + 1)):
             if j < first or j > last:
                 f[f"bow={tagged[j][0].lower()}"] = 1.0
