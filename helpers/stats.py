@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -35,9 +36,11 @@ __all__ = [
     "group_vs_rest",
     "holm",
     "jaccard",
+    "krippendorff_alpha_nominal",
     "match_one_to_one",
     "permutation_pvalue",
     "spearman_rho",
+    "ratio_bootstrap_ci",
 ]
 
 
@@ -284,3 +287,76 @@ def group_vs_rest(
     )
     out["p_holm"] = holm(out["p"].to_numpy()) if len(out) else []
     return out
+
+
+def krippendorff_alpha_nominal(codings: Sequence[Sequence[Any]] | np.ndarray) -> float:
+    """Krippendorff's alpha for nominal data: ``codings`` is coders x units, ``None``/NaN missing.
+
+    Built from the coincidence matrix (Krippendorff 2011, "Computing Krippendorff's
+    alpha-reliability"): units coded by fewer than two coders are left out; alpha is
+    ``1 - D_o / D_e`` with observed and expected disagreement. Returns NaN when there is no
+    variation at all (expected disagreement 0). Written here because the ``krippendorff``
+    package on PyPI is GPL-3.0 (the project keeps its code MIT, as for AFINN).
+    """
+    table = np.asarray(codings, dtype=object)
+    if table.ndim != 2:
+        raise ValueError("codings must be a 2-D array: coders x units")
+
+    def present(value: Any) -> bool:
+        return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+    values = sorted({v for v in table.ravel() if present(v)}, key=str)
+    index = {v: i for i, v in enumerate(values)}
+    coincidence = np.zeros((len(values), len(values)))
+    for unit in table.T:
+        coded = [index[v] for v in unit if present(v)]
+        m = len(coded)
+        if m < 2:
+            continue
+        for i, a in enumerate(coded):
+            for j, b in enumerate(coded):
+                if i != j:
+                    coincidence[a, b] += 1.0 / (m - 1)
+    n_c = coincidence.sum(axis=1)
+    n = n_c.sum()
+    if n == 0:
+        return float("nan")
+    observed = coincidence.sum() - np.trace(coincidence)
+    expected = (n * n - (n_c**2).sum()) / (n - 1)
+    if expected == 0:
+        return float("nan")
+    return float(1.0 - observed / expected)
+
+
+def ratio_bootstrap_ci(
+    numerators: Sequence[float] | np.ndarray,
+    denominators: Sequence[float] | np.ndarray,
+    n_boot: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> tuple[float, float, float]:
+    """``(value, low, high)`` of a pooled share ``sum(num) / sum(den)`` resampling units.
+
+    Units are e.g. posts, with per-post counts: the same percentile bootstrap as
+    ``bootstrap_ci`` over units, vectorised (one matrix of draws), so hundreds of shares
+    stay fast. Replicates whose denominator sums to zero are dropped.
+    """
+    num = np.asarray(numerators, dtype=float)
+    den = np.asarray(denominators, dtype=float)
+    if num.shape != den.shape or num.ndim != 1:
+        raise ValueError("numerators and denominators must be 1-D and of equal length")
+    if num.size == 0:
+        raise ValueError("ratio_bootstrap_ci needs at least one unit")
+    if n_boot < 1 or not 0 < level < 1:
+        raise ValueError("n_boot must be at least 1 and level in (0, 1)")
+    total = den.sum()
+    estimate = float(num.sum() / total) if total else float("nan")
+    draws = np.random.default_rng(seed).integers(0, num.size, size=(n_boot, num.size))
+    num_sum, den_sum = num[draws].sum(axis=1), den[draws].sum(axis=1)
+    ok = den_sum > 0
+    if not ok.any():
+        return estimate, float("nan"), float("nan")
+    replicates = num_sum[ok] / den_sum[ok]
+    tail = (1 - level) / 2
+    low, high = np.quantile(replicates, [tail, 1 - tail])
+    return estimate, float(low), float(high)

@@ -1,5 +1,7 @@
 """Unit tests of the findings renderer and the shared statistics."""
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -189,3 +191,42 @@ def test_group_vs_rest_finds_a_shifted_group_and_corrects():
     assert set(only["group"]) == {"b"}
     with pytest.raises(ValueError, match="differ in length"):
         group_vs_rest(values, groups[:5])
+
+
+def test_krippendorff_alpha_nominal_matches_published_examples():
+    from helpers.stats import krippendorff_alpha_nominal
+
+    # Krippendorff (2011), "Computing Krippendorff's alpha-reliability": binary data, two
+    # observers (alpha 0.095), and nominal data, four observers with missing values (0.743).
+    two = [[0, 1, 0, 0, 0, 0, 0, 0, 1, 0], [1, 1, 1, 0, 0, 1, 0, 0, 0, 0]]
+    assert krippendorff_alpha_nominal(two) == pytest.approx(0.095, abs=5e-4)
+    n = None
+    four = [
+        [1, 2, 3, 3, 2, 1, 4, 1, 2, n, n, n],
+        [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, n, 3],
+        [n, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, n],
+        [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, n],
+    ]
+    assert krippendorff_alpha_nominal(four) == pytest.approx(0.743, abs=5e-4)
+    assert krippendorff_alpha_nominal([["a", "b", "c"], ["a", "b", "c"]]) == pytest.approx(1.0)
+    assert math.isnan(krippendorff_alpha_nominal([["a", "a"], ["a", "a"]]))
+    with pytest.raises(ValueError):
+        krippendorff_alpha_nominal(["a", "b"])
+
+
+def test_ratio_bootstrap_ci_resamples_units_and_brackets_the_pooled_share():
+    from helpers.stats import ratio_bootstrap_ci
+
+    num, den = np.array([1, 2, 0, 5, 3]), np.array([4, 4, 2, 10, 5])
+    value, low, high = ratio_bootstrap_ci(num, den, n_boot=500, seed=1)
+    assert value == pytest.approx(11 / 25)
+    assert low <= value <= high
+    assert ratio_bootstrap_ci(num, den, n_boot=500, seed=1) == (value, low, high)
+    # one unit only: every replicate is that unit, the interval collapses
+    assert ratio_bootstrap_ci([2], [4], n_boot=50) == (0.5, 0.5, 0.5)
+    # a wider spread between units gives a wider interval
+    _, low_even, high_even = ratio_bootstrap_ci([5] * 10, [10] * 10, n_boot=500)
+    _, low_mixed, high_mixed = ratio_bootstrap_ci([0, 10] * 5, [10] * 10, n_boot=500)
+    assert high_even - low_even < high_mixed - low_mixed
+    with pytest.raises(ValueError):
+        ratio_bootstrap_ci([1, 2], [1])

@@ -12,7 +12,6 @@ from helpers.narrative import (
     load_actors,
     load_verb_categories,
     modal_statements,
-    npf_role,
     pos_tag,
     pronoun_counts,
     sentences_table,
@@ -21,6 +20,7 @@ from helpers.narrative import (
     tokenize,
     we_reference,
 )
+from helpers.narrative.roles import mention_role
 from helpers.paths import DATA_DIR
 
 ACTORS = load_actors()
@@ -34,9 +34,9 @@ def coded(sentence: str) -> list[tuple[str, str, str, str, str]]:
     out = []
     for mention in find_mentions(sentence, tagged, PATTERNS):
         agency = code_agency(tagged, mention)
-        out.append(
-            (mention.actor, mention.surface, agency.role, agency.verb, npf_role(agency, VERBS)[0])
-        )
+        start, end = tagged[mention.start][2], tagged[mention.end - 1][3]
+        role = mention_role(mention.actor, agency, VERBS, sentence, start, end)[0]
+        out.append((mention.actor, mention.surface, agency.role, agency.verb, role))
     return out
 
 
@@ -104,11 +104,58 @@ def test_possessor_other_and_complement_clause_subject() -> None:
     )
 
 
-def test_us_is_never_a_subject_and_protect_makes_patient_victim() -> None:
+def test_us_is_never_a_subject_and_protection_needs_a_named_threat() -> None:
     assert coded("This has left us with no choice.")[0][2] == "patient"
     result = coded("We must protect children from harm.")
     assert result[0][2:] == ("agent", "protect", "hero")
     assert result[1][2:] == ("patient", "protect", "victim")
+    # issue 12: protecting a child does not make it a victim unless a threat is named
+    calm = coded("We protect children every day.")
+    assert calm[1][2:] == ("patient", "protect", "none")
+
+
+def test_judge_is_an_inspection_verb_not_blame() -> None:
+    result = coded("Ofsted judged the council to be good.")
+    assert result[0][2:] == ("agent", "judge", "none")
+    assert result[1][4] == "none"
+
+
+def test_we_is_nominative_and_modifiers_are_other() -> None:
+    # relative clause with "we" as subject: agent although the left context is a noun
+    result = coded("These are the families we work with.")
+    assert [(r[0], r[2]) for r in result] == [
+        ("families", "other"),
+        ("we (the writer's collective)", "agent"),
+    ]
+    # a mention followed by a noun modifies it
+    assert coded("The ADCS blog was published.")[0][2:4] == ("other", "")
+    # "X who ..." is the subject of the relative clause
+    assert coded("Councils who have improved deserve praise.")[0][2] == "agent"
+    # a second conjunct takes the first conjunct's position
+    result = coded("We must support children and families.")
+    assert [r[2] for r in result] == ["agent", "patient", "patient"]
+
+
+def test_abstract_characters_and_context_roles() -> None:
+    from helpers.narrative.roles import code_mentions as code
+
+    posts = pd.DataFrame(
+        {
+            "doc_id": ["a"],
+            "text": [
+                "Austerity has hit councils hard. The impact of cuts on families is severe. "
+                "Vulnerable children need our help. Our amazing staff have worked tirelessly."
+            ],
+        }
+    )
+    mentions = code(sentences_table(posts, cache=None), ACTORS, VERBS)
+    roles = dict(zip(mentions["surface"].str.lower(), mentions["npf_role"], strict=True))
+    assert roles["austerity"] == "villain"
+    assert roles["cuts"] == "villain"
+    assert roles["families"] == "victim"
+    assert roles["children"] == "victim"
+    assert roles["staff"] == "hero"
+    assert set(mentions["actor"]) >= {"austerity and cuts", "local authorities"}
 
 
 def test_fronted_adjunct_and_quantifier_subjects() -> None:
@@ -146,12 +193,12 @@ def test_sentences_table_and_code_mentions_and_modals() -> None:
     posts = pd.DataFrame(
         {"doc_id": ["a", "b"], "text": ["Councils must act. Children suffer.", "We help."]}
     )
-    sentences = sentences_table(posts)
+    sentences = sentences_table(posts, cache=None)
     assert sentences["sent_id"].tolist() == ["a-s000", "a-s001", "b-s000"]
     assert sentences["n_sent"].tolist() == [2, 2, 1]
     mentions = code_mentions(sentences, ACTORS, VERBS)
     assert mentions[["actor", "agency", "npf_role"]].values.tolist() == [
-        ["local authorities", "agent", "none"],
+        ["local authorities", "agent", "hero"],
         ["children and young people", "agent", "victim"],
         ["we (the writer's collective)", "agent", "hero"],
     ]
@@ -199,3 +246,147 @@ def test_shipped_data_files_are_consistent() -> None:
     assert set(coded_sample["actor"]) <= set(ACTORS["actor"])
     for row in coded_sample.itertuples():
         assert row.sentence[row.char_start : row.char_start + len(row.surface)] == row.surface
+
+
+# --- issue 12: obligations, sampling, validation, classifier, io ---------------------------
+
+
+def addressee(sentence: str, marker_text: str) -> tuple[str, str]:
+    from helpers.narrative.voice import find_obligation_markers, obligation_addressee
+
+    tagged = pos_tag(sentence)
+    mentions = find_mentions(sentence, tagged, PATTERNS)
+    for marker, start, end in find_obligation_markers(sentence):
+        if sentence[start:end].lower() == marker_text.lower():
+            return obligation_addressee(sentence, marker, start, end, tagged, mentions)
+    raise AssertionError(f"marker {marker_text!r} not found in {sentence!r}")
+
+
+def test_find_obligation_markers_includes_impersonal_forms() -> None:
+    from helpers.narrative.voice import find_obligation_markers
+
+    text = "It is vital that councils act, and there is a need to invest; we call on ministers."
+    found = [(m, text[s:e]) for m, s, e in find_obligation_markers(text)]
+    assert found == [
+        ("it is vital", "It is vital"),
+        ("there is a need", "there is a need"),
+        ("call on", "call on"),
+    ]
+
+
+def test_obligation_addressee_explicit_implied_and_not_obligations() -> None:
+    we = "we (the writers' collective or sector)"
+    assert addressee("The government must invest in early help.", "must") == (
+        "central government",
+        "yes",
+    )
+    assert addressee("We also need to be better at listening.", "need to") == (we, "yes")
+    assert addressee("We have had to cut services.", "had to") == (we, "yes")
+    assert addressee("It is vital that schools work with councils.", "It is vital") == (
+        "schools",
+        "no",
+    )
+    assert addressee("We call on the government to act now.", "call on") == (
+        "central government",
+        "yes",
+    )
+    # passive without an agent, nothing else in the sentence: unspecified
+    assert addressee("More must be done.", "must") == ("unspecified", "no")
+    # passive with a by-agent
+    assert addressee("This should be funded by the Treasury.", "should") == (
+        "central government",
+        "no",
+    )
+    # a prediction is not an obligation
+    assert addressee("Poverty is expected to rise.", "is expected to")[0] == "not an obligation"
+
+
+def test_sampling_helpers() -> None:
+    from helpers.narrative.sampling import assign_second_coder, mark_span, split_by_post
+
+    assert mark_span("We act now.", 3, 6) == "We [[act]] now."
+    with pytest.raises(ValueError):
+        mark_span("short", 3, 10)
+    docs = pd.Series(["a", "a", "b", "c", "d", "d"])
+    split = split_by_post(docs, seed=1)
+    assert set(split) == {"tuning", "test"}
+    assert split.groupby(docs).nunique().max() == 1  # a post is never split
+    assert split.equals(split_by_post(docs, seed=1))
+    chosen = assign_second_coder(10, 0.4, seed=3)
+    assert sum(chosen) == 4 and chosen == assign_second_coder(10, 0.4, seed=3)
+
+
+def test_coding_loader_checks_values_and_reads_aliases(tmp_path) -> None:
+    from helpers.narrative.validation import load_obligation_coding, load_role_coding
+
+    good = tmp_path / "a.csv"
+    good.write_text(
+        "item_id,is_actor,agency,npf_role,notes\nR1,yes,Agent,hero,\nR2,no,other,none,x\n"
+    )
+    frame = load_role_coding(good, ["R1", "R2"])
+    assert frame["agency"].tolist() == ["agent", "other"]
+    bad = tmp_path / "b.csv"
+    bad.write_text("item_id,is_actor,agency,npf_role\nR1,yes,subject,hero\n")
+    with pytest.raises(ValueError, match=r"b.csv, row 2: agency = 'subject'"):
+        load_role_coding(bad, ["R1"])
+    with pytest.raises(ValueError, match="unknown item ids"):
+        load_role_coding(good, ["R1"])
+    ob = tmp_path / "o.csv"
+    ob.write_text("item_id,obligation,addressee,explicit\nO1,yes,we,yes\n")
+    assert load_obligation_coding(ob, ["O1"])["addressee"].tolist() == [
+        "we (the writers' collective or sector)"
+    ]
+
+
+def test_agreement_matches_sklearn_and_has_intervals() -> None:
+    from sklearn.metrics import cohen_kappa_score
+
+    from helpers.narrative.validation import agreement, alpha, kappa
+    from helpers.stats import krippendorff_alpha_nominal
+
+    a = ["x", "y", "y", "z", "x", "x", "y", "z", "z", "x"] * 3
+    b = ["x", "y", "z", "z", "x", "y", "y", "z", "x", "x"] * 3
+    assert kappa(a, b) == pytest.approx(cohen_kappa_score(a, b))
+    assert alpha(a, b) == pytest.approx(krippendorff_alpha_nominal([a, b]))
+    result = agreement(a, b, n_boot=200, seed=1)
+    assert result["n"] == 30
+    assert result["kappa_low"] <= result["kappa"] <= result["kappa_high"]
+    assert agreement(a, a, n_boot=50)["kappa"] == pytest.approx(1.0)
+
+
+def test_classifier_features_and_cross_validation_are_deterministic() -> None:
+    from helpers.narrative.classifier import cross_validate, mention_features
+
+    texts = [
+        "Austerity has hit families hard.",
+        "We support families every day.",
+        "Councils are struggling under pressure.",
+        "The government must invest now.",
+    ] * 5
+    posts = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": texts})
+    mentions = code_mentions(sentences_table(posts, cache=None), ACTORS, VERBS)
+    mentions["valence"] = 0.0
+    features = mention_features(mentions)
+    assert len(features) == len(mentions)
+    assert "actor=austerity and cuts" in features[0]
+    labels = mentions["npf_role"].where(mentions["npf_role"] != "none", "other")
+    first = cross_validate(features, labels, mentions["doc_id"], [0.3, 1.0], n_splits=3)
+    second = cross_validate(features, labels, mentions["doc_id"], [0.3, 1.0], n_splits=3)
+    assert first[0] == second[0] and (first[2] == second[2]).all()
+    with pytest.raises(ValueError, match="needs columns"):
+        mention_features(mentions.drop(columns="valence"))
+
+
+def test_write_csv_atomic_and_sentence_cache(tmp_path) -> None:
+    from helpers.narrative.io import write_csv_atomic
+
+    path = write_csv_atomic(pd.DataFrame({"a": [1, 2]}), tmp_path / "out" / "x.csv", index=False)
+    assert path.read_text() == "a\n1\n2\n"
+    assert [p.name for p in path.parent.iterdir()] == ["x.csv"]  # no temporary file left
+    posts = pd.DataFrame({"doc_id": ["a"], "text": ["One sentence. Another one."]})
+    cache = tmp_path / "cache.json"
+    first = sentences_table(posts, cache=cache)
+    assert cache.exists()
+    assert sentences_table(posts, cache=cache).equals(first)
+    cache.write_text("not json")  # a broken cache is ignored and rewritten
+    assert sentences_table(posts, cache=cache).equals(first)

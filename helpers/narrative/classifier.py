@@ -1,0 +1,136 @@
+"""A scikit-learn classifier for agency and NPF role, on parse-like and lexicon features.
+
+Used when the hand-written rules cannot get close to the coders (issue 12). Features of a
+mention (``mention_features``): the actor, what the rules say (agency, the rule that
+fired, verb, verb category, negation, modal, control verb, role), the words and tags
+right around the mention, the word before its noun phrase (the rules' left anchor), the
+distance to the nearest verb on either side, a bag of words of its clause window, lexicon
+cues (threat, victim context) and the sentence's valence. The model is a
+multinomial logistic regression (Newton-CG solver: deterministic, and much faster than
+lbfgs on these sparse features) behind a ``DictVectorizer``; its
+regularisation is chosen by cross-validation grouped by post, on the tuning part only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+from sklearn.pipeline import Pipeline, make_pipeline
+
+from helpers.narrative.agency import _left_anchor
+from helpers.narrative.language import VERB_TAGS, pos_tag
+from helpers.narrative.roles import THREAT_RE, context_role
+
+WINDOW = 6  # tokens each side of a mention in its bag of words
+
+
+def mention_features(mentions: pd.DataFrame) -> list[dict[str, float]]:
+    """Feature dicts for rows of ``code_mentions`` (needs ``valence`` too).
+
+    Columns used: ``actor, surface, sentence, char_start, char_end, agency, rule, verb,
+    verb_category, negated, modal, control, npf_role, valence``.
+    """
+    needed = {
+        "actor", "surface", "sentence", "char_start", "char_end", "agency", "rule", "verb",
+        "verb_category", "negated", "modal", "control", "npf_role", "valence",
+    }  # fmt: skip
+    if missing := needed - set(mentions.columns):
+        raise ValueError(f"mention_features needs columns {sorted(missing)}")
+    out = []
+    for row in mentions.itertuples(index=False):
+        row = row._replace(char_start=int(row.char_start), char_end=int(row.char_end))
+        tagged = pos_tag(row.sentence)
+        inside = [i for i, t in enumerate(tagged) if t[2] < row.char_end and row.char_start < t[3]]
+        first, last = (inside[0], inside[-1]) if inside else (0, 0)
+        f: dict[str, float] = {
+            f"actor={row.actor}": 1.0,
+            f"surface={row.surface.lower()}": 1.0,
+            f"rule_agency={row.agency}": 1.0,
+            f"rule={row.rule}": 1.0,
+            f"rule_role={row.npf_role}": 1.0,
+            f"verb={row.verb}": 1.0,
+            f"vcat={row.verb_category}": 1.0,
+            f"vcat_x_agency={row.verb_category}|{row.agency}": 1.0,
+            f"control={row.control}": 1.0,
+            "negated": float(bool(row.negated)),
+            "modal": float(bool(row.modal)),
+            "threat": float(bool(THREAT_RE.search(row.sentence))),
+            "victim_context": float(bool(context_role(row.sentence, row.char_start, row.char_end))),
+            "valence": float(row.valence),
+            "valence_neg": float(row.valence < -0.05),
+            "valence_pos": float(row.valence > 0.05),
+            "first_in_sentence": float(first == 0),
+        }
+        for offset in (-2, -1):
+            j = first + offset
+            word, tag_ = (tagged[j][0].lower(), tagged[j][1]) if j >= 0 else ("<s>", "<s>")
+            f[f"w{offset}={word}"] = 1.0
+            f[f"t{offset}={tag_}"] = 1.0
+        for offset in (1, 2):
+            j = last + offset
+            inside_sentence = j < len(tagged)
+            word, tag_ = (tagged[j][0].lower(), tagged[j][1]) if inside_sentence else ("</s>",) * 2
+            f[f"w+{offset}={word}"] = 1.0
+            f[f"t+{offset}={tag_}"] = 1.0
+        anchor = _left_anchor(tagged, first) if inside else None
+        anchor_word = tagged[anchor][0].lower() if anchor is not None else "<s>"
+        anchor_tag = tagged[anchor][1] if anchor is not None else "<s>"
+        f[f"anchor={anchor_word}"] = 1.0
+        f[f"anchor_tag={anchor_tag}"] = 1.0
+        f[f"anchor_tag|rule={anchor_tag}|{row.rule}"] = 1.0
+        verb_left = next((j for j in range(first - 1, -1, -1) if tagged[j][1] in VERB_TAGS), None)
+        verb_right = next(
+            (j for j in range(last + 1, len(tagged)) if tagged[j][1] in VERB_TAGS), None
+        )
+        f["verb_left_dist"] = min(first - verb_left, 10) / 10 if verb_left is not None else 1.0
+        f["verb_right_dist"] = min(verb_right - last, 10) / 10 if verb_right is not None else 1.0
+        for j in range(max(0, first - WINDOW), min(len(tagged), last + WINDOW + 1)):
+            if j < first or j > last:
+                f[f"bow={tagged[j][0].lower()}"] = 1.0
+        out.append(f)
+    return out
+
+
+def make_model(c: float) -> Pipeline:
+    """``DictVectorizer`` + logistic regression (Newton-CG, balanced classes, ``C = c``)."""
+    return make_pipeline(
+        DictVectorizer(sparse=True),
+        LogisticRegression(C=c, class_weight="balanced", max_iter=1000, solver="newton-cg"),
+    )
+
+
+def cross_validate(
+    features: Sequence[dict[str, float]],
+    labels: Sequence[str],
+    groups: Sequence[str],
+    cs: Sequence[float],
+    n_splits: int = 5,
+    metric=None,
+) -> tuple[float, pd.DataFrame, np.ndarray]:
+    """Choose ``C`` by grouped k-fold cross-validation (folds by post).
+
+    Returns ``(best C, table of C -> mean metric, out-of-fold predictions at the best C)``.
+    ``metric(true, predicted)`` defaults to Cohen's kappa.
+    """
+    from helpers.narrative.validation import kappa
+
+    metric = metric or kappa
+    labels = np.asarray(labels, dtype=object)
+    features = list(features)
+    folds = list(GroupKFold(n_splits=n_splits).split(features, labels, groups))
+    rows, predictions = [], {}
+    for c in cs:
+        predicted = np.empty(len(labels), dtype=object)
+        for train, test in folds:
+            model = make_model(c).fit([features[i] for i in train], labels[train])
+            predicted[test] = model.predict([features[i] for i in test])
+        predictions[c] = predicted
+        rows.append({"C": c, "cv_score": metric(labels, predicted)})
+    table = pd.DataFrame(rows)
+    best = float(table.loc[table["cv_score"].idxmax(), "C"])
+    return best, table, predictions[best]

@@ -1,0 +1,157 @@
+"""Hand codings of notebook 05: loading with checks, and agreement with intervals.
+
+Codings come from blind coders (``data/validation/SAMPLES.md`` says who saw what). Values
+are checked against the guide's lists; a bad value raises ``ValueError`` naming the file,
+the row and the value, so nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers.stats import agreement_ci
+
+AGENCY_LABELS: tuple[str, ...] = ("agent", "patient", "other")
+ROLE_LABELS: tuple[str, ...] = ("hero", "villain", "victim", "none")
+ADDRESSEES: tuple[str, ...] = (
+    "central government",
+    "we (the writers' collective or sector)",
+    "ADCS",
+    "directors and leaders",
+    "local authorities",
+    "social workers and staff",
+    "schools",
+    "health and NHS",
+    "Ofsted",
+    "courts",
+    "partners and agencies",
+    "families",
+    "children and young people",
+    "everyone / society",
+    "several",
+    "other",
+    "unspecified",
+    "not an obligation",
+)
+ROLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "is_actor": ("yes", "no"),
+    "agency": AGENCY_LABELS,
+    "npf_role": ROLE_LABELS,
+}
+OBLIGATION_COLUMNS: dict[str, tuple[str, ...]] = {
+    "obligation": ("yes", "no"),
+    "addressee": ADDRESSEES,
+    "explicit": ("yes", "no"),
+}
+
+
+# Values a coder may legitimately write for a label: OBLIGATION_GUIDE.md asks coders to copy
+# the labels "without the descriptions in brackets", which for the writers' "we" leaves "we".
+ALIASES: dict[str, str] = {"we": "we (the writers' collective or sector)"}
+
+
+def _load_coding(
+    path: Path, columns: dict[str, tuple[str, ...]], items: Sequence[str]
+) -> pd.DataFrame:
+    path = Path(path)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    frame.columns = [c.strip() for c in frame.columns]
+    missing = ({"item_id"} | set(columns)) - set(frame.columns)
+    if missing:
+        raise ValueError(f"{path.name}: missing columns {sorted(missing)}")
+    for column, allowed in columns.items():
+        frame[column] = frame[column].str.strip()
+        lookup = {a.lower(): a for a in allowed}
+        lookup.update({k: v for k, v in ALIASES.items() if v in allowed})
+        for row, value in enumerate(frame[column], start=2):
+            if value.lower() not in lookup:
+                raise ValueError(f"{path.name}, row {row}: {column} = {value!r} not in {allowed}")
+        frame[column] = frame[column].str.lower().map(lookup)
+    frame["item_id"] = frame["item_id"].str.strip()
+    if dupes := sorted(set(frame.loc[frame["item_id"].duplicated(), "item_id"])):
+        raise ValueError(f"{path.name}: items coded twice {dupes[:5]}")
+    if unknown := sorted(set(frame["item_id"]) - set(items)):
+        raise ValueError(f"{path.name}: unknown item ids {unknown[:5]}")
+    return frame[["item_id", *columns, *(["notes"] if "notes" in frame.columns else [])]]
+
+
+def load_role_coding(path: Path, items: Sequence[str]) -> pd.DataFrame:
+    """One coder's role coding (``item_id, is_actor, agency, npf_role[, notes]``), checked."""
+    return _load_coding(path, ROLE_COLUMNS, items)
+
+
+def load_obligation_coding(path: Path, items: Sequence[str]) -> pd.DataFrame:
+    """One coder's obligation coding (``item_id, obligation, addressee, explicit``), checked."""
+    return _load_coding(path, OBLIGATION_COLUMNS, items)
+
+
+def _confusion(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
+    a, b = np.asarray(a), np.asarray(b)
+    if a.dtype.kind in "iu" and b.dtype.kind in "iu":
+        codes_a, codes_b = a, b  # already encoded (the bootstrap in ``agreement``)
+    else:
+        labels = sorted(set(a.tolist()) | set(b.tolist()), key=str)
+        index = {label: i for i, label in enumerate(labels)}
+        codes_a = np.array([index[x] for x in a.tolist()], dtype=int)
+        codes_b = np.array([index[x] for x in b.tolist()], dtype=int)
+    k = int(max(codes_a.max(initial=0), codes_b.max(initial=0))) + 1
+    return np.bincount(codes_a * k + codes_b, minlength=k * k).reshape(k, k).astype(float)
+
+
+def kappa(a: Sequence[str], b: Sequence[str]) -> float:
+    """Cohen's kappa of two codings (same value as scikit-learn's ``cohen_kappa_score``).
+
+    Returns 1 when both codings are constant and equal (no chance correction possible).
+    """
+    table = _confusion(a, b)
+    n = table.sum()
+    observed = np.trace(table) / n
+    expected = float((table.sum(axis=0) * table.sum(axis=1)).sum() / n**2)
+    if expected == 1.0:
+        return 1.0 if observed == 1.0 else 0.0
+    return float((observed - expected) / (1 - expected))
+
+
+def alpha(a: Sequence[str], b: Sequence[str]) -> float:
+    """Krippendorff's nominal alpha of two complete codings (as ``krippendorff_alpha_nominal``).
+
+    Two coders and no missing values: the coincidence matrix is the confusion matrix plus
+    its transpose, which makes the bootstrap fast.
+    """
+    table = _confusion(a, b)
+    coincidence = table + table.T
+    n_c = coincidence.sum(axis=1)
+    n = n_c.sum()
+    observed = coincidence.sum() - np.trace(coincidence)
+    expected = (n * n - (n_c**2).sum()) / (n - 1)
+    if expected == 0:
+        return float("nan")
+    return float(1.0 - observed / expected)
+
+
+def agreement(
+    a: Sequence[str], b: Sequence[str], n_boot: int = 1000, seed: int = 0
+) -> dict[str, float]:
+    """``n``, accuracy, kappa and alpha of two codings, each with a bootstrap 95% interval.
+
+    The bootstrap resamples the coded items (``helpers.stats.agreement_ci``); labels are
+    encoded as integers once so the replicates are fast.
+    """
+    labels = sorted(set(a) | set(b), key=str)
+    index = {label: i for i, label in enumerate(labels)}
+    codes_a = np.array([index[x] for x in a], dtype=int)
+    codes_b = np.array([index[x] for x in b], dtype=int)
+    out: dict[str, float] = {"n": float(len(codes_a))}
+    metrics = {
+        "accuracy": lambda x, y: float((x == y).mean()),
+        "kappa": kappa,
+        "alpha": alpha,
+    }
+    for name, metric in metrics.items():
+        value, low, high = agreement_ci(codes_a, codes_b, metric, n_boot=n_boot, seed=seed)
+        out[name], out[f"{name}_low"], out[f"{name}_high"] = value, low, high
+    return out
