@@ -15,17 +15,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from helpers.keyness import (  # noqa: E402
     KEYNESS_COLUMNS,
+    MIN_INTERVAL_FREQ,
     POST_KEYNESS_COLUMNS,
     adjacent_pairs,
     bigram_table,
+    block_permuted_labels,
     bootstrap_log_ratio_ci,
+    candidate_words,
+    circular_shift_labels,
     count_matrix,
     gries_dp,
     keyness_table,
     log_likelihood,
     log_ratio,
+    log_ratio_pvalues,
     permutation_log_ratio_pvalues,
     post_keyness,
+    shuffled_labels,
     term_counts,
 )
 
@@ -133,18 +139,59 @@ def test_keyness_table_values_match_the_formulas() -> None:
     assert 0 < school["p_value"] < 0.05
 
 
-def test_keyness_dispersion_filter_uses_the_group_the_word_is_key_for() -> None:
+def test_keyness_dispersion_filter_counts_posts_of_both_groups() -> None:
     table = keyness_table(TARGET, REFERENCE, min_docs=2)
     words = set(table["word"])
     # "burst": 5 occurrences but one post -> dropped despite a high frequency
     assert "burst" not in words
-    # "ofsted": one post -> dropped; "care" (4 posts) and "school" (4 reference posts) kept
+    # "ofsted": one post -> dropped; "care" (5 posts in all), "school" (4), "budget" (5) kept
     assert "ofsted" not in words
-    assert {"care", "school"} <= words
-    # "budget" is key for the reference group (3/9 vs 2/13) and in 3 reference posts
-    budget = table.set_index("word").loc["budget"]
-    assert budget["key_for"] == "reference"
-    assert "budget" not in set(keyness_table(TARGET, REFERENCE, min_docs=4)["word"])
+    assert words == {"care", "school", "budget"}
+    assert words == set(candidate_words(TARGET + REFERENCE, 2))
+    # "budget" is in 2 target and 3 reference posts: 5 in all
+    assert "budget" in set(keyness_table(TARGET, REFERENCE, min_docs=5)["word"])
+    assert "budget" not in set(keyness_table(TARGET, REFERENCE, min_docs=6)["word"])
+
+
+def _key_group_family(target: list[list[str]], reference: list[list[str]], min_docs: int) -> set:
+    """The former, label-dependent filter: min_docs posts in the group a word is key for."""
+    freq_t, docs_t = term_counts(target)
+    freq_r, docs_r = term_counts(reference)
+    size_t, size_r = sum(freq_t.values()), sum(freq_r.values())
+    family = set()
+    for word in set(freq_t) | set(freq_r):
+        key_target = freq_t[word] / size_t >= freq_r[word] / size_r
+        if (docs_t if key_target else docs_r)[word] >= min_docs:
+            family.add(word)
+    return family
+
+
+def test_tested_family_does_not_depend_on_the_labels() -> None:
+    rng = np.random.default_rng(7)
+    vocabulary = [f"w{i}" for i in range(80)]
+    weights = 1 / np.arange(1, 81)  # Zipf-like: a few common words, many rare ones
+    docs = [
+        list(rng.choice(vocabulary, size=int(rng.integers(5, 30)), p=weights / weights.sum()))
+        for _ in range(24)
+    ]
+    expected = set(candidate_words(docs, 4))
+    families, former = set(), set()
+    for seed in range(30):
+        labels = np.random.default_rng(seed).permutation(24) < 10
+        target = [d for d, flag in zip(docs, labels, strict=True) if flag]
+        reference = [d for d, flag in zip(docs, labels, strict=True) if not flag]
+        table = post_keyness(target, reference, min_docs=4, n_perm=99, n_boot=20, seed=seed)
+        families.add(frozenset(table["word"]))
+        former.add(frozenset(_key_group_family(target, reference, 4)))
+    # The same words are tested whatever the split ...
+    assert families == {frozenset(expected)}
+    # ... whereas the former filter chose a different family for different splits.
+    assert len(former) > 1
+
+
+def test_candidate_words_rejects_bad_min_docs() -> None:
+    with pytest.raises(ValueError, match="min_docs"):
+        candidate_words([["a"]], 0)
 
 
 def test_keyness_sorted_by_g2_and_deterministic() -> None:
@@ -288,3 +335,77 @@ def test_bootstrap_interval_brackets_the_estimate_and_narrows_with_more_posts() 
 def test_permutation_rejects_degenerate_groups() -> None:
     with pytest.raises(ValueError, match="both groups"):
         permutation_log_ratio_pvalues(np.ones((3, 1)), np.ones(3), np.ones(3, dtype=bool))
+
+
+def test_permutation_floor_is_two_over_n_perm_plus_one() -> None:
+    # "only" occurs in every target post and in no reference post: no shuffle reaches it.
+    target = [["only", "x", "y"] for _ in range(12)]
+    reference = [["x", "y", "z"] for _ in range(12)]
+    table = post_keyness(target, reference, min_docs=1, n_perm=999, n_boot=50)
+    assert table.set_index("word").loc["only", "p_perm"] == pytest.approx(2 / 1000)
+
+
+def test_log_ratio_pvalues_with_shuffled_labels_is_the_permutation_test() -> None:
+    rng = np.random.default_rng(2)
+    counts = rng.poisson(2, size=(20, 4)).astype(float)
+    sizes = np.full(20, 50.0)
+    labels = np.arange(20) < 8
+    direct = permutation_log_ratio_pvalues(counts, sizes, labels, n_perm=500, seed=4)
+    via_null = log_ratio_pvalues(counts, sizes, labels, shuffled_labels(labels, 500, seed=4))
+    assert np.allclose(direct, via_null)
+    assert shuffled_labels(labels, 500, seed=4).sum(axis=1).tolist() == [8] * 500
+
+
+def test_circular_shifts_keep_group_size_and_runs() -> None:
+    labels = np.array([True, True, True, False, False, False, False])
+    shifts = circular_shift_labels(labels)
+    assert shifts.shape == (6, 7)
+    assert (shifts.sum(axis=1) == 3).all()
+    assert shifts[0].tolist() == [False, True, True, True, False, False, False]
+    assert not (shifts == labels).all(axis=1).any()  # the identity is not among them
+    with pytest.raises(ValueError):
+        circular_shift_labels(np.array([True]))
+
+
+def test_circular_shift_null_discounts_words_clustered_in_time() -> None:
+    # 40 posts in date order, the first 10 are the target period. "cluster" occurs in two
+    # runs of neighbouring posts (0-9 and 20-29), as a writer's or a topic's run would:
+    # shuffling posts calls it key for the target; moving the boundary along the date
+    # order finds many cuts with as large a contrast, so the circular null does not.
+    n, sizes = 40, np.full(40, 100.0)
+    labels = np.arange(n) < 10
+    counts = np.zeros((n, 2))
+    counts[list(range(10)) + list(range(20, 30)), 0] = 3
+    counts[:10, 1] = 3  # "target": in every target post and nowhere else
+    shuffled = permutation_log_ratio_pvalues(counts, sizes, labels, n_perm=4999, seed=0)
+    circular = log_ratio_pvalues(counts, sizes, labels, circular_shift_labels(labels))
+    assert shuffled[0] < 0.05 < circular[0]
+    # the word confined to the target period: smallest p each null can give
+    assert shuffled[1] == pytest.approx(2 / 5000)
+    assert circular[1] == pytest.approx(2 / n)
+
+
+def test_block_permutation_keeps_blocks_whole() -> None:
+    labels = np.array([True, True, True, False, False, False, False, False])
+    blocks = ["m1", "m1", "m2", "m3", "m3", "m4", "m5", "m5"]
+    null = block_permuted_labels(labels, blocks, n_perm=200, seed=1)
+    assert null.shape == (200, 8)
+    codes = np.array([0, 0, 1, 2, 2, 3, 4, 4])
+    for row in null:
+        for block in range(5):
+            assert len(set(row[codes == block])) == 1  # one label per block
+        assert len({row[codes == b][0] for b in range(5) if row[codes == b][0]}) <= 1
+        assert sum(row[codes == b][0] for b in range(5)) == 2  # two target blocks, as observed
+    with pytest.raises(ValueError, match="mixes both labels"):
+        block_permuted_labels(labels, ["m1", "m1", "m1", "m1", "m3", "m4", "m5", "m5"], 10)
+    with pytest.raises(ValueError, match="one value per document"):
+        block_permuted_labels(labels, ["m1"], 10)
+
+
+def test_interval_flag_marks_words_rare_on_one_side() -> None:
+    target = [["rare", "common", "x"]] + [["common", "x"] for _ in range(9)]
+    reference = [["common", "y"] for _ in range(10)] + [["rare", "y"] for _ in range(5)]
+    table = post_keyness(target, reference, min_docs=1, n_perm=99, n_boot=50).set_index("word")
+    assert table.loc["rare", "freq_target"] < MIN_INTERVAL_FREQ
+    assert not table.loc["rare", "interval_ok"]
+    assert table.loc["common", "interval_ok"]
