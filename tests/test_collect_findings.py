@@ -1,0 +1,43 @@
+"""FINDINGS.md is generated from the notebooks' Findings outputs and must never go stale."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+import collect_findings as cf
+from helpers.paths import NOTEBOOKS_DIR
+
+
+def _notebook(tmp_path: Path, with_output: bool) -> Path:
+    outputs = (
+        [{"output_type": "execute_result", "data": {"text/markdown": "### Findings\n\n- a\n"}}]
+        if with_output
+        else []
+    )
+    cells = [
+        {"cell_type": "markdown", "source": "# 09 · Example\n", "metadata": {}},
+        {"cell_type": "markdown", "source": "## Findings\n", "metadata": {}},
+        {"cell_type": "code", "source": "Findings('x')", "metadata": {}, "outputs": outputs},
+    ]
+    path = tmp_path / "09_example.ipynb"
+    path.write_text(json.dumps({"cells": cells}), encoding="utf-8")
+    return path
+
+
+def test_findings_are_copied_verbatim_under_the_notebook_title(tmp_path):
+    text = cf.render([_notebook(tmp_path, with_output=True)])
+    assert "## 09 · Example" in text and "\n- a\n" in text and "### Findings" not in text
+
+
+def test_a_notebook_without_generated_findings_is_an_error(tmp_path):
+    with pytest.raises(cf.FindingsMissingError, match="09_example.ipynb"):
+        cf.render([_notebook(tmp_path, with_output=False)])
+
+
+def test_committed_findings_page_matches_the_notebooks():
+    notebooks = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+    expected = cf.render(notebooks)
+    assert cf.FINDINGS_PATH.read_text(encoding="utf-8") == expected, (
+        "FINDINGS.md is stale: run `python scripts/collect_findings.py` (make all does)"
+    )
