@@ -125,8 +125,8 @@ SIGNOFF_ROLE_RE = re.compile(
 )
 SELF_AUTHORITY_RES = [
     re.compile(
-        r"\b(?:[Aa]s|being|I am|I’m|I'm) (?:the )?(?:DCS|Director of Children’s Services|"
-        r"Director of Children's Services) (?:in|for|at|of) "
+        r"\b(?:[Aa]s|being|I am|I’m|I'm) (?:the )?(?:DCS|(?i:director (?:of|for) children['’]?s "
+        r"services)) (?:in|for|at|of) "
         r"(?P<la>[A-Z][\w’']+(?:(?: and| of| upon)? [A-Z][\w’']+)*)"
     ),
     re.compile(r"\b[Mm]y own authority, in (?P<la>[A-Z][\w’']+(?: [A-Z][\w’']+)*)"),

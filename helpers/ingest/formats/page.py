@@ -24,7 +24,14 @@ from __future__ import annotations
 
 import re
 
-from helpers.ingest.boilerplate import classify_line, is_block_header, starts_tail
+from helpers.ingest.boilerplate import (
+    classify_line,
+    is_block_header,
+    is_tag_line,
+    is_tags_header,
+    site_named,
+    starts_tail,
+)
 from helpers.ingest.head import (
     NAME_PART,
     is_name,
@@ -41,6 +48,7 @@ from helpers.ingest.model import (
     REASON_BYLINE_DATE,
     REASON_CAPTION,
     REASON_CAPTION_BIO,
+    REASON_NAVIGATION,
     REASON_SECTION_LABEL,
     REASON_SIGNOFF,
     REMOVED,
@@ -172,6 +180,15 @@ def segment_page(
             kinds[j] = block_reason
             j += 1
 
+    # A list of tags or topics anywhere before the tail: the header and the short tag
+    # lines under it (up to the next blank line).
+    for i in range(n):
+        if stripped[i] and is_tags_header(stripped[i]):
+            j = i + 1
+            while j < n and stripped[j] and kinds[j] is None and is_tag_line(stripped[j]):
+                kinds[j] = REASON_NAVIGATION
+                j += 1
+
     # 2. the tail: from the first paywall/related/jobs header after body text to the end
     tail = next((i for i in range(first_body + 1, n) if starts_tail(stripped[i])), n)
     block = None
@@ -271,6 +288,8 @@ def segment_page(
     if head_bio is not None:
         apply_bio(post, head_bio[1], f"byline line {head_bio[0] + 1}")
     post.captions = captions
+    if post.site is None:  # a masthead line names the site the page was saved from
+        post.site = next((s for s in stripped[:first_body] if s and site_named(s)), None)
 
     # 5. closing bio or sign-off
     strip_closing_metadata(post, records)
