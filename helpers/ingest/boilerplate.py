@@ -311,7 +311,7 @@ RELATED_HEADER_RE = re.compile(
     r"^(?:(?:latest|recent|more|other|related|popular|trending|similar|top|further|"
     r"most (?:read|popular|viewed|shared))\s+(?:[\w’'&-]+\s+){0,2}"
     r"(?:posts?|articles?|news|stories|blogs?|reads|content|items|features|opinion|columns?)"
-    r"|more (?:from|on|in|by) .{1,50}|read (?:more|next)(?: from| on| in)? .{0,50}"
+    r"|more from .{1,50}|read next|read more from .{1,50}"
     r"|(?:you|readers) (?:may|might) also (?:like|enjoy|be interested in).*)$",
     re.I,
 )
@@ -330,8 +330,8 @@ TAGS_HEADERS = _words(
     "Tags assigned to this article",
 )
 TAGS_LINE_RE = re.compile(
-    r"^(?:Topics|Tags|Tagged(?: with)?|Related topics|Filed under|Categories|Category|"
-    r"Posted in|Keywords|Subjects)\s*:?\s+\S",
+    r"^(?:(?:Topics|Tags|Related topics|Categories|Category|Keywords|Subjects)\s*:"
+    r"|(?:Tagged(?: with)?|Filed under|Posted in)\b:?)\s*\S.*[^.?!]$"
 )
 MAX_TAG_WORDS = 6
 # Site-footer lines: a postal address with a UK postcode, company or charity registration,
