@@ -84,6 +84,7 @@ OFFICER_ROLE_RE = re.compile(
 COMMENTATOR_ROLE_RE = re.compile(
     r"\b(?:retired|former|associate member|consultant|journalist|academic|professor|"
     r"lecturer|researcher|principal of|campaigner|author of|writer|blogger|councillor|"
+    r"trustee|foster carer|founder|"
     r"cabinet member for|lead member for|"
     r"chief executive of (?!\w+ (?:county|city|borough) council))\b",
     re.I,

@@ -171,8 +171,11 @@ COMMENT_HEADERS = _words(
 )
 COMMENT_COUNT_RE = re.compile(r"^\d+ (?:comments?|responses?|replies)$", re.I)
 NEWSLETTER_RE = re.compile(
-    r"^(?:sign up|subscribe|register) (?:to|for) (?:our|the) (?:\w+ )?newsletters?\b", re.I
+    r"^(?:(?:sign up|subscribe|register) (?:to|for)|join) (?:our|the) (?:\w+ )?"
+    r"(?:newsletters?|mailing list|e-?bulletins?|e-?news)\b",
+    re.I,
 )
+FOLLOW_RE = re.compile(r"^follow (?:us|ADCS|CYP Now)(?: on [\w ]{1,20})?$", re.I)
 EVENT_WIDGET_LINES = _words("Next Upcoming Event", "Upcoming Event", "Upcoming events")
 EVENT_WIDGET_DATE_RE = re.compile(r"^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{2} \d{1,2}:\d{2}$")
 PAYWALL_STARTS = (
@@ -274,7 +277,7 @@ PAYWALL_WHY_RE = re.compile(
     r"\b(?:continue reading|keep reading|read (?:more|on|the full|this|the rest)|"
     r"full (?:story|article)|rest of (?:this|the) (?:article|story)|unlimited|"
     r"free articles?|articles? (?:a|per|each) month|subscriber-only|subscribers only|"
-    r"this article|premium|£\s?\d)",
+    r"this article|premium|full access|access to (?:all|every|our|the full)|£\s?\d)",
     re.I,
 )
 MAX_PAYWALL_WORDS = 40
@@ -311,7 +314,7 @@ RELATED_HEADER_RE = re.compile(
     r"^(?:(?:latest|recent|more|other|related|popular|trending|similar|top|further|"
     r"most (?:read|popular|viewed|shared))\s+(?:[\w’'&-]+\s+){0,2}"
     r"(?:posts?|articles?|news|stories|blogs?|reads|content|items|features|opinion|columns?)"
-    r"|more from .{1,50}|read next|read more from .{1,50}"
+    r"|more from .{1,50}|read next|read more (?:on|about|from|in) [^.?!]{1,40}"
     r"|(?:you|readers) (?:may|might) also (?:like|enjoy|be interested in).*)$",
     re.I,
 )
@@ -370,7 +373,7 @@ def _paywall(text: str, lower: str, n_words: int) -> bool:
 
 
 def _share_bar(text: str, lower: str) -> bool:
-    if lower in SHARE_WORDS:
+    if lower in SHARE_WORDS or FOLLOW_RE.match(text):
         return True
     words = re.findall(r"[\w’']+", lower)
     return (
@@ -450,24 +453,30 @@ def classify_line(line: str) -> str | None:
     return None
 
 
-def starts_tail(line: str) -> str | None:
-    """The reason of a block that runs to the end of the page, if ``line`` opens one."""
+def starts_tail(line: str, generic: bool = True) -> str | None:
+    """The reason of a block that runs to the end of the page, if ``line`` opens one.
+
+    With ``generic=False`` only fixed phrases count ('More like this', 'Register Now to
+    Continue Reading'); the patterns for other wordings (a prompt to subscribe, 'Latest
+    blog posts', 'Read more on SEND') open the tail only where no paragraph of text
+    follows them (``formats.page`` checks that)."""
     text = clean_line(line)
     lower = text.lower().rstrip(":")
     n_words = count_words(text)
     if text.startswith(PAYWALL_STARTS) or (
-        lower not in PAYWALL_LINES
+        generic
+        and lower not in PAYWALL_LINES
         and n_words <= MAX_FURNITURE_WORDS
         and _paywall(text, lower, n_words)
     ):
         return REASON_PAYWALL
-    if lower in RELATED_HEADERS or (n_words <= 10 and RELATED_HEADER_RE.match(text)):
+    if lower in RELATED_HEADERS or (generic and n_words <= 10 and RELATED_HEADER_RE.match(text)):
         return REASON_RELATED
     if lower in ADVERT_HEADERS and lower not in ("advertisement", "advert"):
         return REASON_ADVERT
     if lower in COMMENT_HEADERS or COMMENT_COUNT_RE.match(text):
         return REASON_COMMENTS
-    if _site_footer(text, n_words):
+    if FOOTER_RE.search(text) and n_words <= 30 or (generic and _site_footer(text, n_words)):
         return REASON_FOOTER
     return None
 

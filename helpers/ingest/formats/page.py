@@ -34,7 +34,10 @@ from helpers.ingest.boilerplate import (
 )
 from helpers.ingest.head import (
     NAME_PART,
+    VALEDICTION_RE,
+    by_line_role,
     is_name,
+    is_update_line,
     parse_bio,
     parse_by_line,
     parse_date_line,
@@ -51,6 +54,7 @@ from helpers.ingest.model import (
     REASON_NAVIGATION,
     REASON_SECTION_LABEL,
     REASON_SIGNOFF,
+    REASON_UPDATE_DATE,
     REMOVED,
     LineRecord,
     RawPost,
@@ -127,10 +131,12 @@ def strip_closing_metadata(post: RawPost, records: list[LineRecord]) -> None:
         signoff = parse_signoff([t for _, t in tail])
         if signoff is not None:
             del post.paragraphs[-size:]
+            if len(post.paragraphs) > 1 and VALEDICTION_RE.match(post.paragraphs[-1][1]):
+                tail = [post.paragraphs.pop(), *tail]  # 'With best wishes,' before the name
             mark(records, [n - 1 for n, _ in tail], METADATA, REASON_SIGNOFF)
             post.last_line = tail[-1][0]
             first = tail[0][0]
-            where = f"line {first}" if size == 1 else f"lines {first}-{tail[-1][0]}"
+            where = f"line {first}" if len(tail) == 1 else f"lines {first}-{tail[-1][0]}"
             apply_bio(post, signoff, f"sign-off {where}")
             return
 
@@ -190,7 +196,15 @@ def segment_page(
                 j += 1
 
     # 2. the tail: from the first paywall/related/jobs header after body text to the end
-    tail = next((i for i in range(first_body + 1, n) if starts_tail(stripped[i])), n)
+    # A fixed phrase opens the tail; another wording only where no paragraph follows.
+    def opens_tail(i: int) -> bool:
+        if starts_tail(stripped[i], generic=False):
+            return True
+        return bool(starts_tail(stripped[i])) and not any(
+            kinds[j] is None and is_body_like(stripped[j]) for j in range(i + 1, n)
+        )
+
+    tail = next((i for i in range(first_body + 1, n) if opens_tail(i)), n)
     block = None
     for i in range(tail, n):
         block = starts_tail(stripped[i]) or block
@@ -229,6 +243,9 @@ def segment_page(
         if by is not None and author is None:
             author = (by[0], i)
             mark(records, [i], METADATA, REASON_BYLINE_AUTHOR)
+            with_role = by_line_role(stripped[i])  # 'By Jo Bloggs, Director of ..., X Council'
+            if with_role is not None:
+                head_bio = (i, with_role)
             if by[1] is not None and byline is None:
                 byline = (by[1], i)
             continue
@@ -241,6 +258,9 @@ def segment_page(
         if writes is not None and is_name(writes["name"]):  # standfirst '..., writes Jane Smith'
             author = (writes["name"], i)
             mark(records, [i], METADATA, REASON_BYLINE_AUTHOR)
+            continue
+        if is_update_line(stripped[i]):  # 'Updated 4 March 2026': not the publication date
+            mark(records, [i], METADATA, REASON_UPDATE_DATE)
             continue
         when = parse_date_line(stripped[i])
         if when is not None and byline is None:
