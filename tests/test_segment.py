@@ -843,6 +843,7 @@ def test_parse_date_line(line: str, expected: date | None) -> None:
         ("More on this next month.", None),
         ("Read more about our family hubs in the annual report.", None),
         ("Our new office in Leeds opens in the spring.", None),
+        ("Why we ended our contract with Acme Care Ltd", None),
         ("We read every home's inspection report with the cookie-cutter view set aside.", None),
         ("In 2019 the home took four minutes to answer; now it takes one.", None),
         ("Children in care", None),

@@ -346,7 +346,10 @@ REGISTRATION_RE = re.compile(
     r"registered number)\b",
     re.I,
 )
-COMPANY_LINE_RE = re.compile(r"^[A-Z][\w’'&,.\- ]{2,80}\s(?:Ltd|Limited|plc|PLC|LLP)\.?$")
+COMPANY_LINE_RE = re.compile(
+    r"^[A-Z][\w’'&.\-]*,?(?:\s(?:[A-Z][\w’'&.\-]*,?|of|and|for|the|&))*\s(?:Ltd|Limited|plc|PLC|LLP)\.?$"
+)
+"""A company name on its own line: capitalised words (and 'of', 'and' ...) ending in Ltd."""
 MAX_SITE_FOOTER_WORDS = 15
 
 
