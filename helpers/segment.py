@@ -304,7 +304,7 @@ def _posts_frame(posts: list[RawPost], reprints: dict[str, tuple[str, float]]) -
     for post in posts:
         body = "\n\n".join(text for _, text in post.paragraphs)
         source = SOURCE_BY_FORMAT[post.format]
-        if post.format == "web_page":
+        if source == "Other":  # a web page's site name, or a masthead line, names the site
             source = html_format.source_for_site(post.site) or source
         rows.append(
             {

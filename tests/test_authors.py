@@ -120,6 +120,21 @@ def test_writer_role_from_self_reference_and_unknown_otherwise() -> None:
     assert rows["writer_role_basis"].iloc[1:].isna().all()
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("As director of children’s services in Anyshire, I chair the board.", "dcs"),
+        ("I am the Director for Children's Services at Byshire and proud of it.", "dcs"),
+        ("As a DCS, I have seen this before.", "dcs"),
+        ("She was appointed director of children's services in Byshire in May.", "unknown"),
+        ("Their director of children's services in Anyshire has left.", "unknown"),
+    ],
+)
+def test_self_described_director_in_any_capitalisation(text: str, expected: str) -> None:
+    rows = infer(post(text, "2018-01-01", "2018-12-31"))
+    assert rows["writer_role"].iloc[0] == expected
+
+
 def test_shipped_presidencies_do_not_overlap() -> None:
     presidents = sorted(load_presidents(), key=lambda p: p.start)
     assert len(presidents) >= 5

@@ -18,7 +18,13 @@ from helpers import segment
 from helpers.ingest import boilerplate, model
 from helpers.ingest.decode import InputRejectedError, decode_bytes
 from helpers.ingest.formats import FORMATS
-from helpers.ingest.head import parse_bio, parse_by_line, parse_signoff
+from helpers.ingest.head import (
+    by_line_role,
+    is_update_line,
+    parse_bio,
+    parse_by_line,
+    parse_signoff,
+)
 from helpers.paths import RAW_DIR
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
@@ -427,6 +433,43 @@ def test_sign_off_gives_the_author(tmp_path: Path) -> None:
     assert_all_lines_accounted(result)
 
 
+def test_valediction_before_a_sign_off_is_part_of_it(tmp_path: Path) -> None:
+    signoff = (
+        "Kind regards,\nJane Smith\nDirector of Children's Services, Anyshire County Council\n"
+    )
+    write(tmp_path, "v.txt", f"A letter\n\n{BODY_A}\n\n{BODY_B}\n\n{signoff}")
+    result = run(tmp_path)
+    post = result.posts.iloc[0]
+    assert post["author"] == "Jane Smith" and post["author_basis"] == "sign-off lines 7-9"
+    assert "regards" not in post["text"] and post["n_paragraphs"] == 2
+    assert_all_lines_accounted(result)
+
+
+@pytest.mark.parametrize("at_end", [True, False])
+def test_a_related_header_in_other_words_opens_the_tail_only_at_the_end(
+    tmp_path: Path, at_end: bool
+) -> None:
+    """'Read more on fostering' followed by headlines ends the post; the same line with a
+    paragraph of text after it is a link inside the post, and the text after it stays."""
+    after = "Councils agree a new fostering deal\n" if at_end else f"\n{BODY_B}\n"
+    text = f"A title\n\n{BODY_A}\n\nRead more on fostering\n{after}"
+    write(tmp_path, "r.txt", text)
+    post = run(tmp_path).posts.iloc[0]
+    assert "Read more" not in post["text"]
+    assert ("fostering deal" in post["text"]) is False
+    assert (BODY_B in post["text"]) is (not at_end)
+
+
+def test_update_date_is_not_the_publication_date(tmp_path: Path) -> None:
+    text = f"A title\n\nBy Jo Bloggs\nLast updated: 9 May 2024\nPublished 2 May 2024\n\n{BODY_A}\n"
+    write(tmp_path, "u.txt", text)
+    result = run(tmp_path)
+    post = result.posts.iloc[0]
+    assert post["date"] == pd.Timestamp("2024-05-02") and post["date_precision"] == "day"
+    assert model.REASON_UPDATE_DATE in reasons_of(result, "u.txt")
+    assert "updated" not in post["text"]
+
+
 def test_wordpress_post_glued_label_and_footer(tmp_path: Path) -> None:
     write(tmp_path, "blog.txt", WORDPRESS)
     result = run(tmp_path)
@@ -770,6 +813,37 @@ def test_parse_date_line(line: str, expected: date | None) -> None:
         ("12 comments", model.REASON_COMMENTS),
         ("Sign up to our newsletter", model.REASON_ADVERT),
         ("Tue, 09 Jul 24 10:00", model.REASON_ADCS_HEADER),
+        # furniture in wordings no fixture uses: recognised by what it is
+        ("CYP Now", model.REASON_NAVIGATION),
+        ("The Association of Directors of Children’s Services", model.REASON_NAVIGATION),
+        ("Unlock unlimited access to every article for £9.99 a month", model.REASON_PAYWALL),
+        ("Register free to read the rest of this article", model.REASON_PAYWALL),
+        ("Sign in to read more", model.REASON_PAYWALL),
+        ("Share this story", model.REASON_SHARE),
+        ("Share on Bluesky", model.REASON_SHARE),
+        ("Return to the blog", model.REASON_NAVIGATION),
+        ("View all opinion", model.REASON_NAVIGATION),
+        ("Tags: fostering, adoption", model.REASON_NAVIGATION),
+        ("Filed under Workforce", model.REASON_NAVIGATION),
+        ("Recent posts", model.REASON_RELATED),
+        ("Most viewed stories", model.REASON_RELATED),
+        ("More from this columnist", model.REASON_RELATED),
+        ("Registered charity number 1000001", model.REASON_FOOTER),
+        ("2 Park Row, Leeds LS1 5HD", model.REASON_FOOTER),
+        ("Northgate Media Ltd", model.REASON_FOOTER),
+        ("Follow us on Instagram", model.REASON_SHARE),
+        ("Join our mailing list", model.REASON_ADVERT),
+        ("Subscribe for full access to every story", model.REASON_PAYWALL),
+        # prose that shares words with those rules stays text
+        ("We will register every two-year-old for a funded place this term.", None),
+        ("Subscribing to a deficit model of childhood has a cost.", None),
+        ("More children are living in poverty than a decade ago.", None),
+        ("Share the load.", None),
+        ("Topics we covered included fostering, adoption and care leavers.", None),
+        ("More on this next month.", None),
+        ("Read more about our family hubs in the annual report.", None),
+        ("Our new office in Leeds opens in the spring.", None),
+        ("Why we ended our contract with Acme Care Ltd", None),
         ("We read every home's inspection report with the cookie-cutter view set aside.", None),
         ("In 2019 the home took four minutes to answer; now it takes one.", None),
         ("Children in care", None),
@@ -802,6 +876,14 @@ def test_parse_bio_and_caption_bio() -> None:
 
 def test_parse_by_line_and_signoff() -> None:
     assert parse_by_line("By Jo Bloggs") == ("Jo Bloggs", None)
+    assert parse_by_line("Posted by Jo Bloggs on 3 May 2024") == ("Jo Bloggs", date(2024, 5, 3))
+    assert by_line_role("By Jo Bloggs, Director of Children's Services, Anyshire Council") == {
+        "author": "Jo Bloggs",
+        "role": "Director of Children's Services",
+        "authority": "Anyshire Council",
+    }
+    assert by_line_role("By Jo Bloggs | 3 May 2024") is None
+    assert is_update_line("Last updated: 4 March 2026") and not is_update_line("4 March 2026")
     assert parse_by_line("By the way, this is a sentence about children") is None
     assert parse_signoff(["Jo Bloggs", "Director of Children's Services, Anyshire County Council"])
     assert parse_signoff(["The End", "Thank you for reading"]) is None

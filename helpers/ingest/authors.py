@@ -84,14 +84,21 @@ OFFICER_ROLE_RE = re.compile(
 COMMENTATOR_ROLE_RE = re.compile(
     r"\b(?:retired|former|associate member|consultant|journalist|academic|professor|"
     r"lecturer|researcher|principal of|campaigner|author of|writer|blogger|councillor|"
+    r"trustee|foster carer|founder|"
     r"cabinet member for|lead member for|"
     r"chief executive of (?!\w+ (?:county|city|borough) council))\b",
     re.I,
 )
+#: The title of a director of children's services, in any capitalisation.
+DCS_TITLE = (
+    r"(?:DCS|(?i:director (?:of|for) children['’]?s services|"
+    r"director of children and (?:families|young people)|"
+    r"director of children, schools and families))"
+)
 SELF_DCS_RE = re.compile(
-    r"\b(?:[Aa]s (?:the |a )?(?:DCS|Director of Children['’]s Services)"
+    rf"\b(?:[Aa]s (?:the |a )?{DCS_TITLE}"
     r"(?:,| (?:for|in|of|at) [A-Z])"
-    r"|I(?:’m|'m| am) (?:the |a )?(?:DCS|Director of Children['’]s Services)\b)"
+    rf"|I(?:’m|'m| am) (?:the |a )?{DCS_TITLE}\b)"
 )
 
 

@@ -18,7 +18,7 @@ from helpers.textnorm import fold_quotes
 NAME_PART = r"[A-Z][a-zA-Z'’\-]+"
 NAME_RE = re.compile(rf"^{NAME_PART}(?: (?:[A-Z]\. )?{NAME_PART}){{1,3}}$")
 BY_RE = re.compile(
-    rf"^(?:[Bb]y|[Ww]ritten by|[Aa]uthor:?)\s+"
+    rf"^(?:[Bb]y|[Ww]ritten by|[Pp]osted by|[Aa]uthor:?)\s+"
     rf"(?P<name>{NAME_PART}(?: (?:[A-Z]\. )?{NAME_PART}){{1,3}})"
     r"(?:\s*(?:[,|•·–-]|\bon\b)\s*(?P<rest>.*))?$"
 )
@@ -85,7 +85,9 @@ NOT_NAME_WORDS = frozenset(
     }
 )
 DATE_PREFIX_RE = re.compile(
-    r"^(?:posted|published|updated|first published|date)(?: on)?\s*:?\s*", re.I
+    r"^(?:posted|published|(?:last )?updated|(?:last )?modified|amended|first published|date)"
+    r"(?: on)?\s*:?\s*",
+    re.I,
 )
 READING_TIME_SUFFIX_RE = re.compile(r"\s*[|•·,–-]?\s*\d+\s*mins?(?:utes?)? read\b.*$", re.I)
 TIME_SUFFIX_RE = re.compile(r",?\s*(?:at\s*)?\d{1,2}[:.]\d{2}\s*(?:am|pm|AM|PM|BST|GMT)?$")
@@ -115,7 +117,7 @@ BIO_RE = re.compile(
 BIO_ROLE_WORDS = re.compile(
     r"\b(director|DCS|president|vice-president|chair|member|chief|head|ADCS|council|officer|"
     r"manager|principal|consultant|commissioner|professor|lecturer|journalist|writer|"
-    r"adviser|advisor|retired|former)\b",
+    r"adviser|advisor|retired|former|trustee|foster carer|campaigner|founder|researcher)\b",
     re.I,
 )
 SIGNOFF_ROLE_RE = re.compile(
@@ -125,8 +127,8 @@ SIGNOFF_ROLE_RE = re.compile(
 )
 SELF_AUTHORITY_RES = [
     re.compile(
-        r"\b(?:[Aa]s|being|I am|I’m|I'm) (?:the )?(?:DCS|Director of Children’s Services|"
-        r"Director of Children's Services) (?:in|for|at|of) "
+        r"\b(?:[Aa]s|being|I am|I’m|I'm) (?:the )?(?:DCS|(?i:director (?:of|for) children['’]?s "
+        r"services)) (?:in|for|at|of) "
         r"(?P<la>[A-Z][\w’']+(?:(?: and| of| upon)? [A-Z][\w’']+)*)"
     ),
     re.compile(r"\b[Mm]y own authority, in (?P<la>[A-Z][\w’']+(?: [A-Z][\w’']+)*)"),
@@ -158,13 +160,48 @@ def is_name(line: str) -> bool:
     return not any(w.strip("'’") in NOT_NAME_WORDS for w in text.split())
 
 
+UPDATED_RE = re.compile(r"^(?:last )?(?:updated|modified|amended)\b", re.I)
+VALEDICTION_RE = re.compile(
+    r"^(?:(?:with )?(?:very )?(?:best|kind|warm|warmest)(?: wishes| regards)|best|regards|"
+    r"(?:many )?thanks|thank you|yours(?: sincerely| faithfully| truly)?|all the best|"
+    r"take care)[,.!]?$",
+    re.I,
+)
+
+
+def is_update_line(line: str) -> bool:
+    """'Updated 4 March 2026': the date a page was changed, not its publication date."""
+    text = clean_line(line)
+    return bool(UPDATED_RE.match(text)) and parse_date_line(text) is not None
+
+
+def by_line_role(line: str) -> dict[str, str] | None:
+    """The role and authority after the name in 'By Jo Bloggs, Director of Children's
+    Services, Anytown Council' (None when the rest of the line is not a role)."""
+    match = BY_RE.match(clean_line(line))
+    if not match or not match["rest"] or parse_date_line(match["rest"]) is not None:
+        return None
+    rest = match["rest"].strip()
+    if not SIGNOFF_ROLE_RE.match(rest):
+        return None
+    role, authority = _split_role(rest)
+    return {"author": match["name"], "role": role, "authority": authority}
+
+
 def parse_by_line(line: str) -> tuple[str, date | None] | None:
     """'By Jane Smith' or 'By Jane Smith | 12 March 2024' -> (name, date or None)."""
     match = BY_RE.match(clean_line(line))
     if not match or not is_name(match["name"]):
         return None
     when = parse_date_line(match["rest"]) if match["rest"] else None
-    if match["rest"] and when is None and count_words(match["rest"]) > 8:
+    too_long = count_words(match["rest"] or "") > 20
+    a_role = bool(match["rest"]) and SIGNOFF_ROLE_RE.match(match["rest"].strip()) is not None
+    if (
+        match["rest"]
+        and when is None
+        and count_words(match["rest"]) > 8
+        and (too_long or not a_role)
+    ):
         return None
     return match["name"], when
 

@@ -31,6 +31,7 @@ REASON_WP_BIO = "WordPress footer: author 'About' bio"
 REASON_BYLINE_AUTHOR = "byline: author name (parsed into author)"
 REASON_BYLINE_DATE = "byline: publication date (parsed into date)"
 REASON_SIGNOFF = "sign-off: author name/role at the end of the post (parsed into author)"
+REASON_UPDATE_DATE = "byline: date the page was updated (not the publication date; not used)"
 REASON_HTML_FURNITURE = "web page: left out by the main-text extractor (trafilatura)"
 
 WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['’\-][A-Za-z0-9]+)*")

@@ -24,10 +24,20 @@ from __future__ import annotations
 
 import re
 
-from helpers.ingest.boilerplate import classify_line, is_block_header, starts_tail
+from helpers.ingest.boilerplate import (
+    classify_line,
+    is_block_header,
+    is_tag_line,
+    is_tags_header,
+    site_named,
+    starts_tail,
+)
 from helpers.ingest.head import (
     NAME_PART,
+    VALEDICTION_RE,
+    by_line_role,
     is_name,
+    is_update_line,
     parse_bio,
     parse_by_line,
     parse_date_line,
@@ -41,8 +51,10 @@ from helpers.ingest.model import (
     REASON_BYLINE_DATE,
     REASON_CAPTION,
     REASON_CAPTION_BIO,
+    REASON_NAVIGATION,
     REASON_SECTION_LABEL,
     REASON_SIGNOFF,
+    REASON_UPDATE_DATE,
     REMOVED,
     LineRecord,
     RawPost,
@@ -119,10 +131,12 @@ def strip_closing_metadata(post: RawPost, records: list[LineRecord]) -> None:
         signoff = parse_signoff([t for _, t in tail])
         if signoff is not None:
             del post.paragraphs[-size:]
+            if len(post.paragraphs) > 1 and VALEDICTION_RE.match(post.paragraphs[-1][1]):
+                tail = [post.paragraphs.pop(), *tail]  # 'With best wishes,' before the name
             mark(records, [n - 1 for n, _ in tail], METADATA, REASON_SIGNOFF)
             post.last_line = tail[-1][0]
             first = tail[0][0]
-            where = f"line {first}" if size == 1 else f"lines {first}-{tail[-1][0]}"
+            where = f"line {first}" if len(tail) == 1 else f"lines {first}-{tail[-1][0]}"
             apply_bio(post, signoff, f"sign-off {where}")
             return
 
@@ -172,8 +186,25 @@ def segment_page(
             kinds[j] = block_reason
             j += 1
 
+    # A list of tags or topics anywhere before the tail: the header and the short tag
+    # lines under it (up to the next blank line).
+    for i in range(n):
+        if stripped[i] and is_tags_header(stripped[i]):
+            j = i + 1
+            while j < n and stripped[j] and kinds[j] is None and is_tag_line(stripped[j]):
+                kinds[j] = REASON_NAVIGATION
+                j += 1
+
     # 2. the tail: from the first paywall/related/jobs header after body text to the end
-    tail = next((i for i in range(first_body + 1, n) if starts_tail(stripped[i])), n)
+    # A fixed phrase opens the tail; another wording only where no paragraph follows.
+    def opens_tail(i: int) -> bool:
+        if starts_tail(stripped[i], generic=False):
+            return True
+        return bool(starts_tail(stripped[i])) and not any(
+            kinds[j] is None and is_body_like(stripped[j]) for j in range(i + 1, n)
+        )
+
+    tail = next((i for i in range(first_body + 1, n) if opens_tail(i)), n)
     block = None
     for i in range(tail, n):
         block = starts_tail(stripped[i]) or block
@@ -212,6 +243,9 @@ def segment_page(
         if by is not None and author is None:
             author = (by[0], i)
             mark(records, [i], METADATA, REASON_BYLINE_AUTHOR)
+            with_role = by_line_role(stripped[i])  # 'By Jo Bloggs, Director of ..., X Council'
+            if with_role is not None:
+                head_bio = (i, with_role)
             if by[1] is not None and byline is None:
                 byline = (by[1], i)
             continue
@@ -224,6 +258,9 @@ def segment_page(
         if writes is not None and is_name(writes["name"]):  # standfirst '..., writes Jane Smith'
             author = (writes["name"], i)
             mark(records, [i], METADATA, REASON_BYLINE_AUTHOR)
+            continue
+        if is_update_line(stripped[i]):  # 'Updated 4 March 2026': not the publication date
+            mark(records, [i], METADATA, REASON_UPDATE_DATE)
             continue
         when = parse_date_line(stripped[i])
         if when is not None and byline is None:
@@ -271,6 +308,8 @@ def segment_page(
     if head_bio is not None:
         apply_bio(post, head_bio[1], f"byline line {head_bio[0] + 1}")
     post.captions = captions
+    if post.site is None:  # a masthead line names the site the page was saved from
+        post.site = next((s for s in stripped[:first_body] if s and site_named(s)), None)
 
     # 5. closing bio or sign-off
     strip_closing_metadata(post, records)
