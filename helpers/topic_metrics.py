@@ -188,9 +188,9 @@ def relevance(phi: np.ndarray, word_prob: np.ndarray, lam: float) -> np.ndarray:
     p = np.asarray(word_prob, dtype=float)
     if not 0 <= lam <= 1:
         raise ValueError("lambda must lie in [0, 1]")
-    with np.errstate(divide="ignore"):
-        log_phi = np.log(phi)
-        return lam * log_phi + (1 - lam) * (log_phi - np.log(p)[None, :])
+    with np.errstate(divide="ignore"):  # a word a topic never uses has relevance -inf
+        # lam * log(phi) + (1 - lam) * (log(phi) - log(p)), written so that lam = 1 gives no NaN
+        return np.log(phi) - (1 - lam) * np.log(p)[None, :]
 
 
 def relevance_words(

@@ -66,6 +66,10 @@ LIVE_MIN_SHARE: float = 0.01
 SMOOTHING: float = 0.01
 
 FAMILIES: tuple[str, ...] = ("lda", "nmf", "sklearn_lda", "tomotopy")
+
+#: Part of every cache key: raise it whenever ``_fit_one`` changes what it computes, so
+#: that results cached by an older version are never read back.
+CACHE_VERSION: int = 2
 UNITS: tuple[str, ...] = ("posts", "paragraphs")
 
 
@@ -304,10 +308,12 @@ def _fit_family(setup: Setup, data: TopicData, k: int, seed: int, counts: csr_ma
 
         tfidf = TfidfTransformer(sublinear_tf=params.pop("sublinear_tf", True))
         x = tfidf.fit_transform(counts)
+        # nndsvd runs a randomised SVD: a fixed random_state makes the initialisation (and
+        # so the fit) deterministic, as intended; ``seed`` deliberately plays no part.
         nmf = NMF(
             n_components=k,
             init=params.pop("init", "nndsvd"),
-            random_state=seed,
+            random_state=0,
             max_iter=params.pop("max_iter", 500),
             **params,
         )
@@ -398,7 +404,15 @@ class FitTask:
 
     def key(self, data_fingerprint: str) -> str:
         payload = json.dumps(
-            [self.setup.key(), self.k, self.seed, self.replicate, self.fraction, self.topn],
+            [
+                CACHE_VERSION,
+                self.setup.key(),
+                self.k,
+                self.seed,
+                self.replicate,
+                self.fraction,
+                self.topn,
+            ],
             sort_keys=True,
         )
         return hashlib.sha256(f"{data_fingerprint}|{payload}".encode()).hexdigest()
@@ -510,7 +524,8 @@ def run_fits(
         path = cache_dir / f"{task.key(fingerprint)}.pkl" if cache_dir is not None else None
         if path is not None and path.exists():
             with path.open("rb") as handle:
-                results[i] = pickle.load(handle)
+                # the key ignores the setup's display name: take it from the task
+                results[i] = {**pickle.load(handle), "setup": task.setup.name}
         else:
             todo.append(i)
     # Largest, slowest fits first, so the workers finish together.

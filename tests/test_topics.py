@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from gensim.corpora import Dictionary
 
+from helpers.topic_metrics import seed_stability_from_table
 from helpers.topics import (
     FitTask,
     Setup,
@@ -118,6 +119,19 @@ def test_committed_doc_topics_honour_the_contract() -> None:
         lab.endswith(by_topic[t])
         for t, lab in zip(table["dominant_topic"], table["dominant_label"], strict=True)
     )
+    # stability recomputed from seed_topics.csv alone equals what notebook 04 reports
+    summary = pd.read_csv(RESULTS_DIR / "topics" / "topic_summary.csv")
+    assert summary["stable"].dtype == bool and len(summary) == k
+    assert (summary["stable"] == (summary["stability"] >= 0.6)).all()
+    seeds = pd.read_csv(RESULTS_DIR / "topics" / "seed_topics.csv")
+    assert seeds["seed"].nunique() >= 10
+    assert all(sorted(g) == list(range(k)) for _, g in seeds.groupby("seed")["topic_index"])
+    assert seeds["top_words"].str.split().map(len).eq(10).all()
+    recomputed = seed_stability_from_table(seeds)
+    reference = seeds[seeds["seed"] == seeds["seed"].min()].sort_values("topic_index")
+    by_words = dict(zip(reference["top_words"], recomputed, strict=True))
+    for words, value in zip(summary["top_words"], summary["stability_seed"], strict=True):
+        assert by_words[words] == pytest.approx(value, abs=1e-4)
 
 
 def _data(n_docs: int = 24) -> TopicData:
@@ -221,3 +235,17 @@ def test_guided_lda_puts_each_theme_in_its_own_topic() -> None:
     assert set(result["top_words"][0]) == set(CARE[:6]) or "foster" in result["top_words"][0]
     assert {"foster", "carer"} <= set(result["top_words"][0])
     assert {"school", "teacher"} <= set(result["top_words"][1])
+
+
+def test_cached_results_take_the_setup_name_of_the_task(tmp_path: Path) -> None:
+    data = _data()
+    first = Setup("first name", "nmf", "posts", {})
+    renamed = Setup("second name", "nmf", "posts", {})
+    (a,) = run_fits([FitTask(first, 2, 1)], data, processes=1, cache_dir=tmp_path)
+    (b,) = run_fits([FitTask(renamed, 2, 1)], data, processes=1, cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("*.pkl"))) == 1  # same model: read back, not refitted
+    assert (a["setup"], b["setup"]) == ("first name", "second name")
+    assert np.array_equal(a["phi"], b["phi"])
+    # NMF's initialisation is deterministic: the seed plays no part
+    (c,) = run_fits([FitTask(first, 2, 7)], data, processes=1)
+    assert np.array_equal(a["phi"], c["phi"])
