@@ -80,7 +80,7 @@ def explorer_html(
     topics: Sequence[ExplorerTopic],
     phi: np.ndarray,
     word_prob: np.ndarray,
-    topic_tokens: np.ndarray,
+    topic_counts: np.ndarray,
     corpus_counts: np.ndarray,
     vocab: Sequence[str],
     posts: Sequence[ExplorerPost],
@@ -90,9 +90,10 @@ def explorer_html(
 ) -> str:
     """The explorer as one HTML fragment (a ``<div>`` with inline ``<style>``/``<script>``).
 
-    ``phi`` (topics x words) and ``topics`` are in the same order; ``topic_tokens[t]`` is
-    the estimated number of tokens of topic ``t`` and ``corpus_counts[w]`` the corpus count
-    of word ``w`` (for the bars); ``word_prob`` the corpus word distribution (for relevance).
+    ``phi`` (topics x words) and ``topics`` are in the same order; ``topic_counts[t, w]``
+    is the estimated count of word ``w`` in topic ``t`` (``topic_metrics.allocate_counts``)
+    and ``corpus_counts[w]`` its corpus count (for the bars); ``word_prob`` the corpus word
+    distribution (for relevance).
     """
     phi = np.asarray(phi, dtype=float)
     if phi.shape[0] != len(topics):
@@ -109,7 +110,7 @@ def explorer_html(
                     vocab[j],
                     _r(np.log(max(phi[t, j], 1e-300)), 5),
                     _r(np.log(word_prob[j]), 5),
-                    _r(phi[t, j] * topic_tokens[t], 1),
+                    _r(topic_counts[t, j], 1),
                     _r(corpus_counts[j], 1),
                 ]
             )
@@ -172,8 +173,12 @@ def _map_svg(topics: Sequence[ExplorerTopic], eid: str) -> str:
 _TEMPLATE = """<div id="{eid}" class="dcs-te">
 <style>
 #{eid} {{ font-family: sans-serif; font-size: 13px; display: flex; flex-wrap: wrap; gap: 16px; }}
-#{eid} .dcs-te-left {{ flex: 0 1 300px; min-width: 220px; }}
-#{eid} .dcs-te-right {{ flex: 1 1 320px; min-width: 240px; }}
+#{eid}, #{eid} * {{ box-sizing: border-box; }}
+#{eid} {{ max-width: 100%; }}
+#{eid} .dcs-te-left {{ flex: 0 1 300px; min-width: 0; max-width: 100%; }}
+#{eid} .dcs-te-right {{ flex: 1 1 320px; min-width: 0; max-width: 100%; }}
+#{eid} select {{ max-width: 100%; }}
+#{eid} p {{ overflow-wrap: anywhere; }}
 #{eid} .dcs-te-map {{ width: 100%; max-width: 300px; height: auto; }}
 #{eid} .axis {{ stroke: #bbb; stroke-width: 1; }}
 #{eid} g.topic {{ cursor: pointer; }}
@@ -183,8 +188,10 @@ _TEMPLATE = """<div id="{eid}" class="dcs-te">
 #{eid} g.selected circle {{ stroke: #d62728; stroke-width: 3; }}
 #{eid} g.topic text {{ text-anchor: middle; font-weight: bold; pointer-events: none; }}
 #{eid} .bar {{ display: flex; align-items: center; margin: 2px 0; }}
-#{eid} .bar .w {{ width: 140px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }}
-#{eid} .bar .track {{ flex: 1; background: #ddd; height: 12px; position: relative; }}
+#{eid} .bar .w {{ width: 38%; max-width: 140px; overflow: hidden; text-overflow: ellipsis;
+  white-space: nowrap; }}
+#{eid} .bar .track {{ flex: 1; height: 12px; min-width: 0; }}
+#{eid} .bar .total {{ display: block; background: #ddd; height: 12px; position: relative; }}
 #{eid} .bar .fill {{ background: #d62728; height: 12px; position: absolute; left: 0; top: 0; }}
 #{eid} .bar .n {{ width: 70px; text-align: right; font-size: 11px; color: #555; }}
 #{eid} .post {{ margin: 6px 0; padding-left: 8px; border-left: 3px solid #1f77b4; }}
@@ -203,8 +210,9 @@ Click a topic.</p>
 <input class="dcs-te-lam" type="range" min="0" max="1" step="0.05"/></label></p>
 <p class="dcs-te-head"></p>
 <div class="dcs-te-bars"></div>
-<p class="note">Bar: the word's estimated count in the topic (red) over its count in the corpus
-(grey). &lambda; = 1 ranks by probability in the topic, &lambda; = 0 by lift.</p>
+<p class="note">Bar: the word's estimated count in the topic (red) over
+its count in the corpus (grey). &lambda; = 1 ranks by probability in the topic, &lambda; = 0 by
+lift.</p>
 <div class="dcs-te-posts"></div>
 </div>
 <script>
@@ -243,9 +251,10 @@ Click a topic.</p>
     var mx = Math.max.apply(null, rows.map(function (r) {{ return r.fc; }}));
     root.querySelector(".dcs-te-bars").innerHTML = rows.map(function (r) {{
       return '<div class="bar"><span class="w">' + esc(r.w) +
-        '</span><span class="track" style="width:' +
+        '</span><span class="track"><span class="total" style="width:' +
         (100 * r.fc / mx).toFixed(1) + '%"><span class="fill" style="width:' +
-        (100 * r.ft / Math.max(r.fc, 1e-9)).toFixed(1) + '%"></span></span><span class="n">' +
+        Math.min(100, 100 * r.ft / Math.max(r.fc, 1e-9)).toFixed(1) +
+        '%"></span></span></span><span class="n">' +
         r.ft.toFixed(0) + " / " + r.fc.toFixed(0) + "</span></div>";
     }}).join("");
     root.querySelector(".dcs-te-posts").innerHTML = D.posts.filter(function (p) {{

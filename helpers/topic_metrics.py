@@ -412,3 +412,18 @@ def choose_cell(
         kind="stable",
     ).drop(columns="stability_round")
     return cand.iloc[0], cand.reset_index(drop=True), reason
+
+
+def allocate_counts(theta: np.ndarray, phi: np.ndarray, counts: csr_matrix) -> np.ndarray:
+    """Topics x words: the corpus counts shared out among topics by each token's posterior,
+    ``n_dw * theta_dt * phi_tw / sum_t theta_dt * phi_tw`` summed over documents. A topic's
+    count of a word never exceeds the word's corpus count (LDAvis's term bars)."""
+    coo = counts.tocoo()
+    theta = np.asarray(theta, dtype=float)
+    phi = np.asarray(phi, dtype=float)
+    weights = theta[coo.row] * phi[:, coo.col].T  # tokens x topics
+    total = weights.sum(axis=1, keepdims=True)
+    share = np.where(total > 0, weights / np.where(total > 0, total, 1.0), 1.0 / phi.shape[0])
+    out = np.zeros_like(phi)
+    np.add.at(out.T, coo.col, share * coo.data[:, None])
+    return out

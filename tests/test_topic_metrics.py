@@ -10,6 +10,7 @@ from scipy.sparse import csr_matrix
 from helpers.topic_explorer import ExplorerPost, ExplorerTopic, explorer_html
 from helpers.topic_metrics import (
     align_to_reference,
+    allocate_counts,
     choose_cell,
     completion_loglik,
     completion_split,
@@ -197,7 +198,7 @@ def _explorer(label: str = "Funding & <schools>") -> str:
     phi = np.array([[0.5, 0.3, 0.1, 0.1], [0.1, 0.1, 0.4, 0.4], [0.25, 0.25, 0.25, 0.25]])
     posts = [ExplorerPost(1, "A post </script> title", 0.9, "The passage about funding.")]
     return explorer_html(
-        topics, phi, np.full(4, 0.25), np.array([100.0, 50, 20]), np.array([60.0, 40, 35, 35]),
+        topics, phi, np.full(4, 0.25), phi * 30, np.array([60.0, 40, 35, 35]),
         ["funding", "school", "care", "court"], posts, lam=0.6,
     )  # fmt: skip
 
@@ -212,3 +213,13 @@ def test_explorer_is_offline_deterministic_and_escaped() -> None:
     assert "dcs-te-lam" in page and 'type="range"' in page
     with pytest.raises(ValueError):
         explorer_html([], np.zeros((1, 2)), np.ones(2), np.ones(1), np.ones(2), ["a", "b"], [])
+
+
+def test_allocate_counts_shares_out_every_token() -> None:
+    counts = csr_matrix(np.array([[3, 0, 1], [0, 2, 2]]))
+    theta = np.array([[0.9, 0.1], [0.2, 0.8]])
+    phi = np.array([[0.6, 0.1, 0.3], [0.1, 0.6, 0.3]])
+    out = allocate_counts(theta, phi, counts)
+    assert out.sum(axis=0) == pytest.approx([3, 2, 3])  # every word's corpus count, no more
+    # token (0, word 0): 0.9*0.6 / (0.9*0.6 + 0.1*0.1) of it goes to topic 0
+    assert out[0, 0] == pytest.approx(3 * 0.54 / 0.55)
