@@ -33,7 +33,7 @@ import json
 import pickle
 import warnings
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -530,23 +530,27 @@ def run_fits(
             todo.append(i)
     # Largest, slowest fits first, so the workers finish together.
     todo.sort(key=lambda i: (tasks[i].setup.unit != "paragraphs", -tasks[i].k, i))
-    if todo:
-        args = [(tasks[i], data) for i in todo]
-        if executor_factory is None and processes == 1:
-            done = [_run_task(a) for a in args]
-        else:
-            factory = executor_factory or (lambda: ProcessPoolExecutor(max_workers=processes))
-            with factory() as pool:
-                done = list(pool.map(_run_task, args))
-        for i, result in zip(todo, done, strict=True):
-            results[i] = result
-            if cache_dir is not None:
-                cache_dir.mkdir(parents=True, exist_ok=True)
-                path = cache_dir / f"{tasks[i].key(fingerprint)}.pkl"
-                tmp = path.with_suffix(".tmp")
-                with tmp.open("wb") as handle:
-                    pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                tmp.replace(path)
+
+    def keep(i: int, result: dict[str, Any]) -> None:
+        # stored as soon as it is done, so an interrupted run keeps what it has fitted
+        results[i] = result
+        if cache_dir is not None:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            path = cache_dir / f"{tasks[i].key(fingerprint)}.pkl"
+            tmp = path.with_suffix(f".{i}.tmp")
+            with tmp.open("wb") as handle:
+                pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(path)
+
+    if todo and executor_factory is None and processes == 1:
+        for i in todo:
+            keep(i, _run_task((tasks[i], data)))
+    elif todo:
+        factory = executor_factory or (lambda: ProcessPoolExecutor(max_workers=processes))
+        with factory() as pool:
+            futures = {pool.submit(_run_task, (tasks[i], data)): i for i in todo}
+            for future in as_completed(futures):
+                keep(futures[future], future.result())
     return [r for r in results if r is not None]
 
 
