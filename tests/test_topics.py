@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from gensim.corpora import Dictionary
 
-from helpers.topic_metrics import seed_stability_from_table
+from helpers.topic_metrics import matched_jaccard, seed_stability_from_table
 from helpers.topics import (
     FitTask,
     Setup,
@@ -131,6 +131,17 @@ def test_committed_doc_topics_honour_the_contract() -> None:
     reference = seeds[seeds["seed"] == seeds["seed"].min()].sort_values("topic_index")
     by_words = dict(zip(reference["top_words"], recomputed, strict=True))
     for words, value in zip(summary["top_words"], summary["stability_seed"], strict=True):
+        assert by_words[words] == pytest.approx(value, abs=1e-4)
+    # ... and resample stability from resample_topics.csv and the reference seed's topics
+    resamples = pd.read_csv(RESULTS_DIR / "topics" / "resample_topics.csv")
+    runs = [
+        [w.split() for w in g.sort_values("topic_index")["top_words"]]
+        for _, g in resamples.groupby("replicate", sort=True)
+    ]
+    ref_words = [w.split() for w in reference["top_words"]]
+    by_resample = np.median(matched_jaccard(ref_words, runs), axis=0)
+    by_words = dict(zip(reference["top_words"], by_resample, strict=True))
+    for words, value in zip(summary["top_words"], summary["stability_resample"], strict=True):
         assert by_words[words] == pytest.approx(value, abs=1e-4)
 
 
