@@ -427,3 +427,86 @@ def allocate_counts(theta: np.ndarray, phi: np.ndarray, counts: csr_matrix) -> n
     out = np.zeros_like(phi)
     np.add.at(out.T, coo.col, share * coo.data[:, None])
     return out
+
+
+GROUP_COLUMNS: tuple[str, ...] = (
+    "group", "topic", "posts", "difference", "composed_low", "composed_high", "p", "p_holm"
+)  # fmt: skip
+
+
+def group_differences(
+    thetas: Sequence[np.ndarray],
+    groups: Sequence[str],
+    min_posts: int,
+    n_draws: int,
+    n_perm: int,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Each group's mean topic shares minus those of all other posts, tested directly.
+
+    Only groups with at least ``min_posts`` posts are compared, and only if there are at
+    least two such groups (otherwise an empty table with ``GROUP_COLUMNS``). For each group
+    and topic: the difference of the reference-aligned shares averaged over the fits, its
+    interval composed over fits and bootstrap samples of the posts (``compose``), a
+    two-sided permutation p-value (the group labels permuted over posts, ``n_perm`` times)
+    and Holm's correction over every group and topic tested.
+    """
+    from helpers.stats import holm, permutation_pvalue
+
+    labels = np.asarray([str(g) for g in groups])
+    values, counts = np.unique(labels, return_counts=True)
+    compared = [v for v, n in zip(values, counts, strict=True) if n >= min_posts]
+    if len(compared) < 2:
+        return pd.DataFrame(columns=list(GROUP_COLUMNS))
+    mean_theta = np.nanmean(np.stack(thetas), axis=0)
+    rng = np.random.default_rng(seed)
+    rows = []
+    for g, group in enumerate(compared):
+        member = labels == group
+
+        def diff(theta: np.ndarray, rows_: np.ndarray, member: np.ndarray = member) -> np.ndarray:
+            inside, outside = member[rows_], ~member[rows_]
+            if not inside.any() or not outside.any():
+                return np.full(theta.shape[1], np.nan)
+            return theta[rows_][inside].mean(axis=0) - theta[rows_][outside].mean(axis=0)
+
+        draws = compose(thetas, diff, n_draws, seed + 1 + g)
+        low, high = interval(draws)
+        everyone = np.arange(len(labels))
+        observed = diff(mean_theta, everyone)
+        null = np.array(
+            [diff(mean_theta, everyone, rng.permutation(member)) for _ in range(n_perm)]
+        )
+        for t in range(mean_theta.shape[1]):
+            rows.append(
+                {
+                    "group": group,
+                    "topic": t + 1,
+                    "posts": int(member.sum()),
+                    "difference": float(observed[t]),
+                    "composed_low": float(low[t]),
+                    "composed_high": float(high[t]),
+                    "p": permutation_pvalue(observed[t], null[:, t], "two-sided"),
+                }
+            )
+    table = pd.DataFrame(rows)
+    table["p_holm"] = holm(table["p"].to_numpy())
+    return table[list(GROUP_COLUMNS)]
+
+
+def slope_test(
+    shares: np.ndarray, x: np.ndarray, n_perm: int, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(slope, p, p_holm)`` per column of ``shares`` (posts x topics) on ``x`` (e.g. the
+    date in years): the least-squares slope, a two-sided permutation p-value (``x``
+    permuted over posts, ``n_perm`` times) and Holm's correction over the columns."""
+    from helpers.stats import holm, permutation_pvalue
+
+    x = np.asarray(x, dtype=float)
+    observed = slope(shares, x)
+    rng = np.random.default_rng(seed)
+    null = np.array([slope(shares, rng.permutation(x)) for _ in range(n_perm)])
+    p = np.array(
+        [permutation_pvalue(observed[t], null[:, t], "two-sided") for t in range(len(observed))]
+    )
+    return observed, p, holm(p)

@@ -9,6 +9,7 @@ from scipy.sparse import csr_matrix
 
 from helpers.topic_explorer import ExplorerPost, ExplorerTopic, explorer_html
 from helpers.topic_metrics import (
+    GROUP_COLUMNS,
     align_to_reference,
     allocate_counts,
     choose_cell,
@@ -18,6 +19,7 @@ from helpers.topic_metrics import (
     exclusivity,
     frex,
     frex_words,
+    group_differences,
     interval,
     js_distances,
     match_topics,
@@ -26,6 +28,7 @@ from helpers.topic_metrics import (
     relevance_words,
     seed_stability_from_table,
     slope,
+    slope_test,
     stability_summary,
     summarise_cells,
     topic_map,
@@ -223,3 +226,36 @@ def test_allocate_counts_shares_out_every_token() -> None:
     assert out.sum(axis=0) == pytest.approx([3, 2, 3])  # every word's corpus count, no more
     # token (0, word 0): 0.9*0.6 / (0.9*0.6 + 0.1*0.1) of it goes to topic 0
     assert out[0, 0] == pytest.approx(3 * 0.54 / 0.55)
+
+
+def test_group_differences_find_a_real_difference_and_need_two_groups() -> None:
+    rng = np.random.default_rng(0)
+    n = 40
+    groups = np.array(["dcs"] * 20 + ["officer"] * 16 + ["unknown"] * 4)
+    first = np.where(groups == "dcs", 0.7, 0.3) + rng.normal(0, 0.05, n)
+    theta = np.column_stack([first, 1 - first])
+    thetas = [theta, np.clip(theta + rng.normal(0, 0.01, theta.shape), 0, 1)]
+    out = group_differences(thetas, groups, min_posts=5, n_draws=200, n_perm=200, seed=1)
+    assert list(out.columns) == list(GROUP_COLUMNS)
+    assert set(out["group"]) == {"dcs", "officer"}  # "unknown" has too few posts
+    dcs = out[(out["group"] == "dcs") & (out["topic"] == 1)].iloc[0]
+    assert dcs["posts"] == 20 and dcs["difference"] > 0.3
+    assert dcs["composed_low"] > 0 and dcs["p_holm"] < 0.05
+    assert (out["p_holm"] >= out["p"]).all()
+    again = group_differences(thetas, groups, min_posts=5, n_draws=200, n_perm=200, seed=1)
+    pd.testing.assert_frame_equal(out, again)
+    single = group_differences(thetas, ["unknown"] * n, 5, 50, 50)
+    assert single.empty and list(single.columns) == list(GROUP_COLUMNS)
+
+
+def test_slope_test_detects_a_trend_and_corrects() -> None:
+    rng = np.random.default_rng(2)
+    x = np.linspace(2017, 2019, 60)
+    rising = 0.2 + 0.1 * (x - 2017) + rng.normal(0, 0.02, 60)
+    flat = 0.5 + rng.normal(0, 0.05, 60)
+    shares = np.column_stack([rising, flat])
+    observed, p, p_holm = slope_test(shares, x, n_perm=300, seed=1)
+    assert observed[0] == pytest.approx(0.1, abs=0.02)
+    assert p[0] == pytest.approx(2 / 301) and p_holm[0] <= 4 / 301  # two-sided, +1 corrected
+    assert p[1] > 0.05 and (p_holm >= p).all()
+    assert np.array_equal(p, slope_test(shares, x, n_perm=300, seed=1)[1])
