@@ -43,6 +43,7 @@ from gensim.parsing.preprocessing import STOPWORDS
 from lemminflect import getAllLemmas
 
 from helpers.paths import DATA_DIR
+from helpers.textnorm import fold_quotes
 
 DOMAIN_STOPWORDS_PATH: Path = DATA_DIR / "stopwords_domain.txt"
 
@@ -51,7 +52,6 @@ DOMAIN_STOPWORDS_PATH: Path = DATA_DIR / "stopwords_domain.txt"
 #: best interest"); they are kept as content words.
 GENERAL_STOPWORD_EXCEPTIONS: frozenset[str] = frozenset({"bill", "system", "serious", "interest"})
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u02bc": "'"})
 _WORD_RE = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
@@ -74,7 +74,7 @@ def tokenise(text: str, min_length: int = 2) -> list[str]:
     """
     if not isinstance(text, str):
         raise TypeError(f"tokenise expects a string, got {type(text).__name__}")
-    lowered = text.lower().translate(_APOSTROPHES)
+    lowered = fold_quotes(text).lower()
     tokens: list[str] = []
     for match in _WORD_RE.finditer(lowered):
         word = match.group(0)
@@ -251,6 +251,22 @@ def prepare_corpus(
     lists restricted to the dictionary (the reference texts for coherence),
     ``steps`` the counts after each step.
     """
+    prepared, _, _ = _prepare(
+        texts, stopwords, phrase_min_count, phrase_threshold, no_below, no_above, keep_n
+    )
+    return prepared
+
+
+def _prepare(
+    texts: Sequence[str],
+    stopwords: frozenset[str] | None = None,
+    phrase_min_count: int = 5,
+    phrase_threshold: float = 0.5,
+    no_below: int = 3,
+    no_above: float = 0.6,
+    keep_n: int | None = None,
+) -> tuple[Prepared, list[FrozenPhrases], frozenset[str]]:
+    """``prepare_corpus`` plus the phrase layers and stopwords it used."""
     texts = list(texts)
     for index, text in enumerate(texts):
         if not isinstance(text, str):
@@ -273,7 +289,56 @@ def prepare_corpus(
     docs = [[token for token in doc if token in token2id] for doc in docs]
     bow = [dictionary.doc2bow(doc) for doc in docs]
     steps.append(_counts("5 filter_extremes", docs))
-    return Prepared(docs, dictionary, bow, pd.DataFrame(steps))
+    return Prepared(docs, dictionary, bow, pd.DataFrame(steps)), layers, stopwords
+
+
+def prepare_with_paragraphs(
+    texts: Sequence[str],
+    paragraphs: Sequence[Sequence[str]],
+    stopwords: frozenset[str] | None = None,
+    phrase_min_count: int = 5,
+    phrase_threshold: float = 0.5,
+    no_below: int = 3,
+    no_above: float = 0.6,
+    keep_n: int | None = None,
+) -> tuple[Prepared, list[list[str]], list[int], list[int]]:
+    """Prepare posts with ``prepare_corpus`` and their paragraphs with the *same* chain.
+
+    ``paragraphs[i]`` are the paragraph texts of post ``i``. The phrases, stopwords and
+    dictionary are those learned on the posts, so paragraph tokens are the post's tokens
+    cut at paragraph boundaries (up to a phrase that spans a boundary). Returns
+    ``(prepared_posts, paragraph_tokens, paragraph_post, paragraph_number)``, where
+    ``paragraph_post[j]`` is the index of the post of paragraph ``j`` and
+    ``paragraph_number[j]`` its position in ``paragraphs[post]``; paragraphs left with no
+    tokens are dropped
+    (they carry no words a topic model could use) and counted in ``prepared.steps``.
+    """
+    if len(paragraphs) != len(texts):
+        raise ValueError(f"{len(texts)} posts but paragraphs for {len(paragraphs)}")
+    prepared, layers, stopwords = _prepare(
+        texts, stopwords, phrase_min_count, phrase_threshold, no_below, no_above, keep_n
+    )
+    token2id = prepared.dictionary.token2id
+    general = general_stopwords()
+    para_tokens: list[list[str]] = []
+    para_post: list[int] = []
+    para_number: list[int] = []
+    empty = 0
+    for post, texts_of_post in enumerate(paragraphs):
+        for number, text in enumerate(texts_of_post):
+            tokens = lemmatise(tokenise(text), keep=general)
+            tokens = apply_phrases([tokens], layers)[0]
+            tokens = [t for t in remove_stopwords(tokens, stopwords) if t in token2id]
+            if tokens:
+                para_tokens.append(tokens)
+                para_post.append(post)
+                para_number.append(number)
+            else:
+                empty += 1
+    row = _counts("6 paragraphs", para_tokens)
+    row["empty_documents"] = empty
+    steps = pd.concat([prepared.steps, pd.DataFrame([row])], ignore_index=True)
+    return prepared._replace(steps=steps), para_tokens, para_post, para_number
 
 
 def split_chunks(text: str, min_words: int = 150) -> list[str]:

@@ -1,37 +1,53 @@
-"""LDA fitting, scoring and the (k x seed) model-selection grid (notebooks 03-04).
+"""Topic models on one footing: fitting, the (setup x k x seed) grid, and its cache (03-04).
 
-Main entry points:
+A *setup* is a model family with its settings and a document unit:
 
-- ``fit_lda(bow, dictionary, k, seed, **lda_kwargs)``: one seeded gensim
-  ``LdaModel`` (never ``LdaMulticore``, which is not reproducible).
-- ``run_grid(bow, dictionary, ks, seeds, processes=2, texts=..., **lda_kwargs)``:
-  fits every (k, seed) independently, in ``processes`` worker processes
-  (``concurrent.futures.ProcessPoolExecutor``), scores each fit (c_npmi and
-  u_mass coherence over live topics, ``topn`` passed explicitly) and returns one
-  row per fit. Each fit is seeded and single-threaded (BLAS limited to one
-  thread), so the table is identical whatever ``processes`` is; the benchmark
-  times ``processes=1`` against ``processes=2``.
-- ``stability_table(grid)``: best-match Jaccard similarity of top-words
-  between the seeds at each k; ``summarise_grid`` combines it with coherence.
+- ``lda`` (gensim ``LdaModel``, variational Bayes; never ``LdaMulticore``, which is not
+  reproducible), optionally *guided* by a topic-word prior ``eta`` built from a declared
+  seed-word list (``guided_eta``);
+- ``nmf`` (scikit-learn ``NMF`` on TF-IDF, deterministic ``nndsvd`` initialisation);
+- ``sklearn_lda`` (scikit-learn ``LatentDirichletAllocation``, batch EM) and ``tomotopy``
+  (collapsed Gibbs ``LDAModel``, one worker), the peers.
+
+The unit is ``posts`` or ``paragraphs``; a paragraph model is fitted on the paragraphs and
+its document-topic shares are aggregated back to posts (weighted by prepared tokens).
+
+Every fit, whatever the family, is reduced to the same things: ``phi`` (k x V topic-word
+distributions), ``theta`` (posts x k and paragraphs x k topic shares), the top words, and
+for fits on a resample of the posts the held-out log-likelihood per token of the posts left
+out (document completion, see ``helpers.topic_metrics.completion_loglik``). So the
+diagnostics of ``helpers.topic_metrics`` score every setup the same way.
+
+``run_fits`` runs a list of ``FitTask`` in an executor (default: a process pool of
+``processes`` workers; ``executor_factory`` lets another executor, e.g. Dask's, be plugged
+in) with an optional on-disk cache; every fit is seeded and single-threaded, so the results
+do not depend on the executor, the number of workers or the cache. ``run_grid`` keeps the
+older (k x seed) gensim grid interface on top of it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
+import pickle
 import warnings
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from gensim.corpora import Dictionary
 from gensim.models import CoherenceModel, LdaModel
+from scipy.sparse import csr_matrix
 from threadpoolctl import threadpool_limits
 
 BoW = list[list[tuple[int, int]]]
 
-#: Default training settings for the collection's LdaModel (tuned in notebook 03).
+#: Default training settings for the collection's LdaModel.
 LDA_DEFAULTS: dict[str, Any] = {
     "passes": 10,
     "iterations": 50,
@@ -43,6 +59,165 @@ LDA_DEFAULTS: dict[str, Any] = {
 
 #: A topic is "live" if its mean share over documents is at least this.
 LIVE_MIN_SHARE: float = 0.01
+
+#: Mixing weight of the uniform distribution in phi when scoring held-out tokens, so that a
+#: word a topic never uses (NMF has exact zeros) does not give a log of zero. The same for
+#: every family.
+SMOOTHING: float = 0.01
+
+FAMILIES: tuple[str, ...] = ("lda", "nmf", "sklearn_lda", "tomotopy")
+
+#: Part of every cache key: raise it whenever ``_fit_one`` changes what it computes, so
+#: that results cached by an older version are never read back.
+CACHE_VERSION: int = 2
+UNITS: tuple[str, ...] = ("posts", "paragraphs")
+
+
+# --- data ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TopicData:
+    """Everything a fit needs, picklable: vocabulary, posts and paragraphs as bags of words.
+
+    ``post_tokens`` are the prepared token lists of the posts in text order (the reference
+    texts for coherence and the source of the held-out halves); ``para_post[i]`` is the
+    index of the post that paragraph ``i`` belongs to.
+    """
+
+    vocab: tuple[str, ...]
+    post_tokens: tuple[tuple[str, ...], ...]
+    para_tokens: tuple[tuple[str, ...], ...]
+    para_post: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.para_tokens) != len(self.para_post):
+            raise ValueError("TopicData: para_tokens and para_post differ in length")
+        if self.para_post and (min(self.para_post) < 0 or max(self.para_post) >= self.n_posts):
+            raise ValueError("TopicData: para_post names a post that does not exist")
+        known = set(self.vocab)
+        for name, docs in (("post", self.post_tokens), ("paragraph", self.para_tokens)):
+            for i, doc in enumerate(docs):
+                unknown = set(doc) - known
+                if unknown:
+                    raise ValueError(
+                        f"TopicData: {name} {i} has words outside the vocabulary: "
+                        f"{sorted(unknown)[:5]}"
+                    )
+
+    @property
+    def n_posts(self) -> int:
+        return len(self.post_tokens)
+
+    @property
+    def word_index(self) -> dict[str, int]:
+        return {w: i for i, w in enumerate(self.vocab)}
+
+    def counts(self, unit: str = "posts", rows: Sequence[int] | None = None) -> csr_matrix:
+        """Documents x vocabulary count matrix of ``unit`` (optionally only ``rows``)."""
+        docs = self.post_tokens if unit == "posts" else self.para_tokens
+        if rows is not None:
+            docs = tuple(docs[r] for r in rows)
+        return token_counts(docs, self.word_index, len(self.vocab))
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the whole bundle (the cache key's data part)."""
+        payload = json.dumps(
+            [self.vocab, self.post_tokens, self.para_tokens, self.para_post], ensure_ascii=True
+        )
+        return hashlib.sha256(payload.encode("ascii")).hexdigest()
+
+
+def token_counts(docs: Sequence[Sequence[str]], index: dict[str, int], n_words: int) -> csr_matrix:
+    """Documents x vocabulary count matrix of token lists (words must be in ``index``)."""
+    rows, cols = [], []
+    for r, doc in enumerate(docs):
+        for word in doc:
+            rows.append(r)
+            cols.append(index[word])
+    vals = np.ones(len(rows), dtype=np.float64)
+    matrix = csr_matrix((vals, (rows, cols)), shape=(len(docs), n_words))
+    matrix.sum_duplicates()
+    return matrix
+
+
+def topic_data(
+    dictionary: Dictionary,
+    post_tokens: Sequence[Sequence[str]],
+    para_tokens: Sequence[Sequence[str]] = (),
+    para_post: Sequence[int] = (),
+) -> TopicData:
+    """Build ``TopicData`` from a gensim ``Dictionary`` and prepared token lists."""
+    vocab = tuple(dictionary[i] for i in range(len(dictionary)))
+    return TopicData(
+        vocab=vocab,
+        post_tokens=tuple(tuple(d) for d in post_tokens),
+        para_tokens=tuple(tuple(d) for d in para_tokens),
+        para_post=tuple(int(p) for p in para_post),
+    )
+
+
+# --- setups ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Setup:
+    """A model family, its settings and its document unit, with a short name for tables."""
+
+    name: str
+    family: str
+    unit: str = "posts"
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.family not in FAMILIES:
+            raise ValueError(f"Setup {self.name!r}: family must be one of {FAMILIES}")
+        if self.unit not in UNITS:
+            raise ValueError(f"Setup {self.name!r}: unit must be one of {UNITS}")
+
+    def key(self) -> str:
+        return json.dumps(
+            {"family": self.family, "unit": self.unit, "params": self.params}, sort_keys=True
+        )
+
+
+def load_seed_words(path: Path) -> dict[str, list[str]]:
+    """Read ``theme,word`` rows into ``{theme: [words]}`` (themes in order of appearance)."""
+    from helpers.lexicons import load_lexicon
+
+    table = load_lexicon(path, ["theme", "word"], not_empty=("theme", "word"))
+    dupes = table["word"][table["word"].duplicated()].tolist()
+    if dupes:
+        raise ValueError(f"{path.name}: a seed word may belong to one theme only: {dupes}")
+    themes: dict[str, list[str]] = {}
+    for theme, word in zip(table["theme"], table["word"], strict=True):
+        themes.setdefault(str(theme), []).append(str(word))
+    return themes
+
+
+def guided_eta(
+    vocab: Sequence[str], k: int, seed_words: dict[str, list[str]], seed_weight: float
+) -> np.ndarray:
+    """Topic-word prior for a guided gensim LDA: ``1/k`` everywhere, plus ``seed_weight`` for
+    theme ``j``'s seed words in topic ``j``. Seed words missing from ``vocab`` are skipped
+    (``missing_seed_words`` lists them)."""
+    if k < len(seed_words):
+        raise ValueError(f"guided_eta: k={k} is smaller than the {len(seed_words)} themes")
+    index = {w: i for i, w in enumerate(vocab)}
+    eta = np.full((k, len(vocab)), 1.0 / k)
+    for j, words in enumerate(seed_words.values()):
+        for word in words:
+            if word in index:
+                eta[j, index[word]] += seed_weight
+    return eta
+
+
+def missing_seed_words(vocab: Sequence[str], seed_words: dict[str, list[str]]) -> list[str]:
+    known = set(vocab)
+    return [w for words in seed_words.values() for w in words if w not in known]
+
+
+# --- fitting ---------------------------------------------------------------------------
 
 
 def fit_lda(bow: BoW, dictionary: Dictionary, k: int, seed: int, **lda_kwargs: Any) -> LdaModel:
@@ -63,15 +238,13 @@ def fit_lda(bow: BoW, dictionary: Dictionary, k: int, seed: int, **lda_kwargs: A
 
 
 def doc_topic_matrix(model: Any, bow: BoW) -> np.ndarray:
-    """Documents x topics matrix of topic proportions (rows sum to 1)."""
+    """Documents x topics matrix of topic proportions of a gensim model (rows sum to 1)."""
     k = model.num_topics
     theta = np.zeros((len(bow), k))
     for row, doc in enumerate(bow):
         for topic, weight in model.get_document_topics(doc, minimum_probability=0.0):
             theta[row, topic] = weight
-    sums = theta.sum(axis=1, keepdims=True)
-    sums[sums == 0] = 1.0
-    return theta / sums
+    return _normalise_rows(theta)
 
 
 def live_topics(theta: np.ndarray, min_share: float = LIVE_MIN_SHARE) -> list[int]:
@@ -80,8 +253,334 @@ def live_topics(theta: np.ndarray, min_share: float = LIVE_MIN_SHARE) -> list[in
 
 
 def top_words(model: LdaModel, topics: Sequence[int], topn: int) -> list[list[str]]:
-    """Top ``topn`` words of each topic in ``topics`` (highest weight first)."""
+    """Top ``topn`` words of each topic in ``topics`` of a gensim model (highest first)."""
     return [[word for word, _ in model.show_topic(t, topn=topn)] for t in topics]
+
+
+def top_words_of(phi: np.ndarray, vocab: Sequence[str], topn: int) -> list[list[str]]:
+    """Top ``topn`` words of each row of ``phi`` (ties broken by vocabulary order)."""
+    order = np.argsort(-np.asarray(phi), axis=1, kind="stable")[:, :topn]
+    return [[vocab[j] for j in row] for row in order]
+
+
+def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
+    matrix = np.asarray(matrix, dtype=float)
+    sums = matrix.sum(axis=1, keepdims=True)
+    out = np.where(sums > 0, matrix / np.where(sums > 0, sums, 1.0), 1.0 / matrix.shape[1])
+    return out
+
+
+def _bow_of(counts: csr_matrix) -> BoW:
+    return [
+        [(int(j), int(v)) for j, v in zip(row.indices, row.data, strict=True)] for row in counts
+    ]
+
+
+class _Fitted:
+    """A fitted model of any family: ``phi`` and an ``infer(counts) -> theta`` function."""
+
+    def __init__(self, phi: np.ndarray, infer: Callable[[csr_matrix], np.ndarray]) -> None:
+        self.phi = _normalise_rows(phi)
+        self.infer = infer
+
+
+def _fit_family(setup: Setup, data: TopicData, k: int, seed: int, counts: csr_matrix) -> _Fitted:
+    params = dict(setup.params)
+    vocab = data.vocab
+    if setup.family == "lda":
+        if len(set(vocab)) != len(vocab):
+            raise ValueError("vocabulary has duplicate words")
+        id2word = dict(enumerate(vocab))
+        seed_words = params.pop("seed_words", None)
+        seed_weight = params.pop("seed_weight", 0.0)
+        if seed_words:
+            params["eta"] = guided_eta(vocab, k, seed_words, seed_weight)
+        model = fit_lda(_bow_of(counts), id2word, k, seed, **params)  # type: ignore[arg-type]
+
+        def infer_lda(x: csr_matrix) -> np.ndarray:
+            gamma, _ = model.inference(_bow_of(x))
+            return _normalise_rows(gamma)
+
+        return _Fitted(model.get_topics(), infer_lda)
+    if setup.family == "nmf":
+        from sklearn.decomposition import NMF
+        from sklearn.feature_extraction.text import TfidfTransformer
+
+        tfidf = TfidfTransformer(sublinear_tf=params.pop("sublinear_tf", True))
+        x = tfidf.fit_transform(counts)
+        # nndsvd runs a randomised SVD: a fixed random_state makes the initialisation (and
+        # so the fit) deterministic, as intended; ``seed`` deliberately plays no part.
+        nmf = NMF(
+            n_components=k,
+            init=params.pop("init", "nndsvd"),
+            random_state=0,
+            max_iter=params.pop("max_iter", 500),
+            **params,
+        )
+        with warnings.catch_warnings():  # a ConvergenceWarning must not reach stderr
+            warnings.simplefilter("ignore")
+            nmf.fit(x)
+
+        def infer_nmf(x_new: csr_matrix) -> np.ndarray:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return _normalise_rows(nmf.transform(tfidf.transform(x_new)))
+
+        return _Fitted(nmf.components_, infer_nmf)
+    if setup.family == "sklearn_lda":
+        from sklearn.decomposition import LatentDirichletAllocation
+
+        lda = LatentDirichletAllocation(
+            n_components=k,
+            random_state=seed,
+            learning_method="batch",
+            max_iter=params.pop("max_iter", 25),
+            **params,
+        )
+        lda.fit(counts)
+        return _Fitted(lda.components_, lambda x: _normalise_rows(lda.transform(x)))
+    if setup.family == "tomotopy":
+        with warnings.catch_warnings():  # tomotopy's C types trigger an import-time warning
+            warnings.simplefilter("ignore", DeprecationWarning)
+            import tomotopy as tp
+
+        model = tp.LDAModel(k=k, seed=seed)
+        model_vocab_docs = _token_docs(counts, vocab)
+        for r, words in enumerate(model_vocab_docs):
+            if not words:
+                raise ValueError(f"tomotopy: document {r} is empty after preparation")
+            model.add_doc(words)
+        model.train(params.pop("iterations", 250), workers=1)
+        used = {w: i for i, w in enumerate(model.used_vocabs)}
+        phi = np.zeros((k, len(vocab)))
+        for t in range(k):
+            dist = np.asarray(model.get_topic_word_dist(t))
+            for j, word in enumerate(vocab):
+                if word in used:
+                    phi[t, j] = dist[used[word]]
+
+        def infer_tomotopy(x: csr_matrix) -> np.ndarray:
+            rows = []
+            for words in _token_docs(x, vocab):
+                words = [w for w in words if w in used]
+                if not words:
+                    rows.append(np.full(k, 1.0 / k))
+                    continue
+                doc = model.make_doc(words)
+                dist, _ = model.infer(doc, iterations=100, workers=1)
+                rows.append(np.asarray(dist))
+            return _normalise_rows(np.array(rows))
+
+        return _Fitted(phi, infer_tomotopy)
+    raise ValueError(f"unknown family {setup.family!r}")
+
+
+def _token_docs(counts: csr_matrix, vocab: Sequence[str]) -> list[list[str]]:
+    return [
+        [vocab[j] for j, n in zip(row.indices, row.data, strict=True) for _ in range(int(n))]
+        for row in counts
+    ]
+
+
+@dataclass(frozen=True)
+class FitTask:
+    """One fit: a setup at k with a seed, on all posts or on a resample of them.
+
+    ``replicate`` is ``None`` for a fit on every post (a *seed* fit); otherwise the fit uses
+    the posts drawn by ``resample_posts(n_posts, fraction, replicate)`` and scores the posts
+    left out (a *resample* fit, Greene, O'Callaghan and Cunningham 2014).
+    """
+
+    setup: Setup
+    k: int
+    seed: int
+    replicate: int | None = None
+    fraction: float = 0.8
+    topn: int = 10
+
+    @property
+    def kind(self) -> str:
+        return "seed" if self.replicate is None else "resample"
+
+    def key(self, data_fingerprint: str) -> str:
+        payload = json.dumps(
+            [
+                CACHE_VERSION,
+                self.setup.key(),
+                self.k,
+                self.seed,
+                self.replicate,
+                self.fraction,
+                self.topn,
+            ],
+            sort_keys=True,
+        )
+        return hashlib.sha256(f"{data_fingerprint}|{payload}".encode()).hexdigest()
+
+
+def resample_posts(n_posts: int, fraction: float, replicate: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(kept, left_out)`` post indices of one resample: ``fraction`` of the posts drawn
+    without replacement (sorted), seeded by ``replicate``. Subsampling, as Greene et al. do,
+    rather than a with-replacement bootstrap, so that no post is duplicated (a duplicated
+    post would fake co-occurrence for the topic model)."""
+    if not 0 < fraction < 1:
+        raise ValueError(f"fraction must lie in (0, 1), got {fraction}")
+    rng = np.random.default_rng(1_000_003 + replicate)
+    size = max(2, int(round(fraction * n_posts)))
+    kept = np.sort(rng.choice(n_posts, size=size, replace=False))
+    left = np.setdiff1d(np.arange(n_posts), kept)
+    return kept, left
+
+
+def _fit_one(task: FitTask, data: TopicData) -> dict[str, Any]:
+    """Worker: fit one task and reduce it to arrays (module-level so it can be pickled)."""
+    from helpers.topic_metrics import completion_loglik, completion_split
+
+    setup = task.setup
+    with threadpool_limits(limits=1):
+        if task.replicate is None:
+            kept = np.arange(data.n_posts)
+            left = np.array([], dtype=int)
+        else:
+            kept, left = resample_posts(data.n_posts, task.fraction, task.replicate)
+        if setup.unit == "posts":
+            train = data.counts("posts", kept)
+        else:
+            kept_set = set(kept.tolist())
+            rows = [i for i, p in enumerate(data.para_post) if p in kept_set]
+            train = data.counts("paragraphs", rows)
+            train = train[np.asarray(train.sum(axis=1)).ravel() > 0]
+        fitted = _fit_family(setup, data, task.k, task.seed, train)
+        phi = fitted.phi
+        out: dict[str, Any] = {
+            "setup": setup.name,
+            "k": task.k,
+            "seed": task.seed,
+            "replicate": task.replicate,
+            "phi": phi,
+            "top_words": top_words_of(phi, data.vocab, task.topn),
+        }
+        if task.replicate is None:
+            post_counts = data.counts("posts")
+            out["theta_posts"] = posts_theta(fitted.infer, data, setup.unit)
+            if data.para_tokens:
+                out["theta_paragraphs"] = fitted.infer(data.counts("paragraphs"))
+            out["post_tokens"] = np.asarray(post_counts.sum(axis=1)).ravel()
+            reference = Dictionary([list(doc) for doc in data.post_tokens])
+            out["c_npmi"] = coherence(
+                out["top_words"], data.post_tokens, reference, "c_npmi", task.topn
+            )
+        else:
+            observed, held = completion_split([data.post_tokens[i] for i in left])
+            index = data.word_index
+            x_obs = token_counts(observed, index, len(data.vocab))
+            x_held = token_counts(held, index, len(data.vocab))
+            theta_left = fitted.infer(x_obs)
+            out["heldout_loglik"] = completion_loglik(theta_left, phi, x_held, SMOOTHING)
+            out["heldout_tokens"] = int(x_held.sum())
+    return out
+
+
+def posts_theta(
+    infer: Callable[[csr_matrix], np.ndarray], data: TopicData, unit: str
+) -> np.ndarray:
+    """Posts x topics shares; a paragraph model's paragraph shares are averaged per post,
+    weighted by each paragraph's prepared tokens."""
+    if unit == "posts":
+        return infer(data.counts("posts"))
+    paras = data.counts("paragraphs")
+    theta_p = infer(paras)
+    weights = np.asarray(paras.sum(axis=1)).ravel()
+    out = np.zeros((data.n_posts, theta_p.shape[1]))
+    np.add.at(out, np.asarray(data.para_post), theta_p * weights[:, None])
+    return _normalise_rows(out)
+
+
+def _run_task(args: tuple[FitTask, TopicData]) -> dict[str, Any]:
+    return _fit_one(*args)
+
+
+def run_fits(
+    tasks: Sequence[FitTask],
+    data: TopicData,
+    processes: int = 2,
+    executor_factory: Callable[[], Executor] | None = None,
+    cache_dir: Path | None = None,
+) -> list[dict[str, Any]]:
+    """Run every task and return one result per task, in the order of ``tasks``.
+
+    ``executor_factory`` is a zero-argument callable returning a context-managed
+    ``concurrent.futures.Executor``; by default a ``ProcessPoolExecutor`` of ``processes``
+    workers (``processes=1`` and no factory: run in this process). With ``cache_dir``,
+    results are stored under a key of the task and of the data's fingerprint, and read
+    back on a rerun; the stored arrays are exactly those computed.
+    """
+    if processes < 1:
+        raise ValueError(f"processes must be >= 1, got {processes}")
+    fingerprint = data.fingerprint() if cache_dir is not None else ""
+    results: list[dict[str, Any] | None] = [None] * len(tasks)
+    todo: list[int] = []
+    for i, task in enumerate(tasks):
+        path = cache_dir / f"{task.key(fingerprint)}.pkl" if cache_dir is not None else None
+        if path is not None and path.exists():
+            with path.open("rb") as handle:
+                # the key ignores the setup's display name: take it from the task
+                results[i] = {**pickle.load(handle), "setup": task.setup.name}
+        else:
+            todo.append(i)
+    # Largest, slowest fits first, so the workers finish together.
+    todo.sort(key=lambda i: (tasks[i].setup.unit != "paragraphs", -tasks[i].k, i))
+
+    def keep(i: int, result: dict[str, Any]) -> None:
+        # stored as soon as it is done, so an interrupted run keeps what it has fitted
+        results[i] = result
+        if cache_dir is not None:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            path = cache_dir / f"{tasks[i].key(fingerprint)}.pkl"
+            tmp = path.with_suffix(f".{i}.tmp")
+            with tmp.open("wb") as handle:
+                pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(path)
+
+    if todo and executor_factory is None and processes == 1:
+        for i in todo:
+            keep(i, _run_task((tasks[i], data)))
+    elif todo:
+        factory = executor_factory or (lambda: ProcessPoolExecutor(max_workers=processes))
+        with factory() as pool:
+            futures = {pool.submit(_run_task, (tasks[i], data)): i for i in todo}
+            for future in as_completed(futures):
+                keep(futures[future], future.result())
+    return [r for r in results if r is not None]
+
+
+def grid_tasks(
+    setups: Sequence[Setup],
+    ks: Sequence[int],
+    seeds: Sequence[int],
+    replicates: Sequence[int],
+    fraction: float = 0.8,
+    topn: int = 10,
+) -> list[FitTask]:
+    """Every (setup, k) with one fit per seed on all posts and one per resample.
+
+    Resample ``r`` is fitted with seed ``seeds[r % len(seeds)]``, so it varies both the
+    posts and the start. A guided setup is skipped at a k below its number of themes.
+    """
+    tasks = []
+    for setup, k in itertools.product(setups, sorted(ks)):
+        themes = setup.params.get("seed_words") or {}
+        if k < len(themes):
+            continue
+        tasks += [FitTask(setup, int(k), int(s), None, fraction, topn) for s in seeds]
+        tasks += [
+            FitTask(setup, int(k), int(seeds[r % len(seeds)]), int(r), fraction, topn)
+            for r in replicates
+        ]
+    return tasks
+
+
+# --- coherence and the older gensim grid -----------------------------------------------
 
 
 def coherence(
@@ -112,41 +611,8 @@ def coherence(
     return [float(x) for x in model.get_coherence_per_topic()]
 
 
-def jaccard(a: Sequence[str], b: Sequence[str]) -> float:
-    """Jaccard similarity of two word lists treated as sets."""
-    sa, sb = set(a), set(b)
-    if not sa and not sb:
-        return 1.0
-    return len(sa & sb) / len(sa | sb)
-
-
-def best_match_stability(runs: Sequence[Sequence[Sequence[str]]]) -> list[list[float]]:
-    """Best-match stability of each topic of each run against the other runs.
-
-    ``runs[r]`` is the list of top-word lists of run ``r`` (e.g. one seed).
-    For topic ``t`` of run ``r``: for every other run, take the highest
-    Jaccard similarity between ``t`` and any of that run's topics; the
-    topic's stability is the mean of these best matches. Returns one list of
-    scores per run (1.0 = the same top words reappear in every other run).
-    """
-    if len(runs) < 2:
-        raise ValueError("best_match_stability needs at least two runs")
-    scores: list[list[float]] = []
-    for r, run in enumerate(runs):
-        run_scores = []
-        for words in run:
-            best = [
-                max((jaccard(words, other) for other in runs[o]), default=0.0)
-                for o in range(len(runs))
-                if o != r
-            ]
-            run_scores.append(float(np.mean(best)))
-        scores.append(run_scores)
-    return scores
-
-
 def _fit_and_score(task: dict[str, Any]) -> dict[str, Any]:
-    """Worker: fit one (k, seed) model and score it. Module-level so it can be pickled."""
+    """Worker of ``run_grid``: fit one (k, seed) gensim model and score it."""
     with threadpool_limits(limits=1):
         model = fit_lda(task["bow"], task["dictionary"], task["k"], task["seed"], **task["lda"])
         theta = doc_topic_matrix(model, task["bow"])
@@ -173,15 +639,18 @@ def run_grid(
     *,
     texts: Sequence[Sequence[str]],
     topn: int = 10,
+    executor_factory: Callable[[], Executor] | None = None,
     **lda_kwargs: Any,
 ) -> pd.DataFrame:
-    """Fit and score one LdaModel per (k, seed), spread over ``processes`` worker processes.
+    """Fit and score one gensim LdaModel per (k, seed).
 
-    Returns one row per fit, ordered by k then seed, with columns ``k``,
-    ``seed``, ``n_live`` (live topics), ``c_npmi`` and ``u_mass`` (mean over
-    live topics of the top-``topn`` words, reference ``texts``) and ``topics``
-    (list of top-word lists of the live topics). ``processes=1`` runs in the
-    calling process; the results do not depend on ``processes``.
+    Returns one row per fit, ordered by k then seed, with columns ``k``, ``seed``,
+    ``n_live`` (live topics), ``c_npmi`` and ``u_mass`` (mean over live topics of the
+    top-``topn`` words, reference ``texts``) and ``topics`` (top-word lists of the live
+    topics). The fits run in ``executor_factory()`` (a zero-argument callable returning a
+    context-managed ``concurrent.futures.Executor``), by default a process pool of
+    ``processes`` workers; ``processes=1`` without a factory runs in the calling process.
+    Each fit is seeded and single-threaded, so the table does not depend on the executor.
     """
     if processes < 1:
         raise ValueError(f"processes must be >= 1, got {processes}")
@@ -199,217 +668,12 @@ def run_grid(
         }
         for k, seed in itertools.product(sorted(ks), sorted(seeds))
     ]
-    if processes == 1:
+    if processes == 1 and executor_factory is None:
         rows = [_fit_and_score(task) for task in tasks]
     else:
-        # Largest k first: the slowest fits start early, so the workers finish together.
         by_cost = sorted(range(len(tasks)), key=lambda i: (-tasks[i]["k"], tasks[i]["seed"]))
-        with ProcessPoolExecutor(max_workers=processes) as pool:
-            done = list(pool.map(_fit_and_score, [tasks[i] for i in by_cost], chunksize=1))
+        factory = executor_factory or (lambda: ProcessPoolExecutor(max_workers=processes))
+        with factory() as pool:
+            done = list(pool.map(_fit_and_score, [tasks[i] for i in by_cost]))
         rows = [row for _, row in sorted(zip(by_cost, done, strict=True), key=lambda x: x[0])]
     return pd.DataFrame(rows)
-
-
-def stability_table(grid: pd.DataFrame) -> pd.DataFrame:
-    """Per-topic best-match stability for every (k, seed, topic) of a ``run_grid`` table."""
-    rows = []
-    for k, group in grid.groupby("k", sort=True):
-        group = group.sort_values("seed")
-        runs = list(group["topics"])
-        scores = best_match_stability(runs)
-        for seed, run_words, run_scores in zip(group["seed"], runs, scores, strict=True):
-            for index, (words, score) in enumerate(zip(run_words, run_scores, strict=True)):
-                rows.append(
-                    {
-                        "k": int(k),
-                        "seed": int(seed),
-                        "topic_index": index,
-                        "stability": score,
-                        "top_words": " ".join(words),
-                    }
-                )
-    return pd.DataFrame(rows)
-
-
-def summarise_grid(grid: pd.DataFrame) -> pd.DataFrame:
-    """One row per k: mean/sd of coherence over seeds, live topics, median and min stability."""
-    stab = stability_table(grid)
-    coh = grid.groupby("k").agg(
-        seeds=("seed", "count"),
-        n_live_min=("n_live", "min"),
-        c_npmi_mean=("c_npmi", "mean"),
-        c_npmi_sd=("c_npmi", "std"),
-        u_mass_mean=("u_mass", "mean"),
-        u_mass_sd=("u_mass", "std"),
-    )
-    st = stab.groupby("k")["stability"].agg(
-        stability_median="median",
-        stability_q25=lambda s: s.quantile(0.25),
-        share_topics_stable=lambda s: (s >= 0.6).mean(),
-    )
-    return coh.join(st).reset_index()
-
-
-def choose_k(summary: pd.DataFrame, tolerance: float = 0.05) -> int:
-    """The collection's rule for picking k from a ``summarise_grid`` table.
-
-    1. Stability first: keep the k whose median best-match stability is within
-       ``tolerance`` of the highest median stability in the grid.
-    2. Among those, take the highest mean c_npmi coherence.
-    3. Ties (equal rounded to 3 decimals) go to the smaller k (fewer topics to
-       interpret).
-    """
-    required = {"k", "stability_median", "c_npmi_mean"}
-    if not required <= set(summary.columns) or summary.empty:
-        raise ValueError(f"choose_k needs a non-empty table with columns {sorted(required)}")
-    best = summary["stability_median"].max()
-    eligible = summary[summary["stability_median"] >= best - tolerance - 1e-12].copy()
-    eligible["c_round"] = eligible["c_npmi_mean"].round(3)
-    eligible = eligible.sort_values(["c_round", "k"], ascending=[False, True])
-    return int(eligible["k"].iloc[0])
-
-
-def topic_stability_against_seeds(
-    reference: Sequence[Sequence[str]], others: Sequence[Sequence[Sequence[str]]]
-) -> list[float]:
-    """Stability of each reference topic: mean over ``others`` runs of its best Jaccard match."""
-    if not others:
-        raise ValueError("need at least one other run")
-    return [
-        float(np.mean([max(jaccard(words, o) for o in run) for run in others]))
-        for words in reference
-    ]
-
-
-def js_distance_matrix(topic_word: np.ndarray) -> np.ndarray:
-    """Pairwise Jensen-Shannon distances (base 2, in [0, 1]) between rows of ``topic_word``."""
-    p = np.asarray(topic_word, dtype=float)
-    p = p / p.sum(axis=1, keepdims=True)
-    n = p.shape[0]
-    out = np.zeros((n, n))
-    for i in range(n):
-        for j in range(i + 1, n):
-            m = 0.5 * (p[i] + p[j])
-            with np.errstate(divide="ignore", invalid="ignore"):
-                kl_i = np.where(p[i] > 0, p[i] * np.log2(p[i] / m), 0.0).sum()
-                kl_j = np.where(p[j] > 0, p[j] * np.log2(p[j] / m), 0.0).sum()
-            out[i, j] = out[j, i] = float(np.sqrt(max(0.5 * (kl_i + kl_j), 0.0)))
-    return out
-
-
-def classical_mds(distances: np.ndarray, dims: int = 2) -> np.ndarray:
-    """Classical (Torgerson) multidimensional scaling of a distance matrix, via numpy.
-
-    The sign of each axis is fixed so the largest-magnitude coordinate is
-    positive, making the layout deterministic.
-    """
-    d2 = np.asarray(distances, dtype=float) ** 2
-    n = d2.shape[0]
-    centre = np.eye(n) - np.ones((n, n)) / n
-    b = -0.5 * centre @ d2 @ centre
-    values, vectors = np.linalg.eigh(b)
-    order = np.argsort(values)[::-1][:dims]
-    coords = vectors[:, order] * np.sqrt(np.clip(values[order], 0.0, None))
-    for axis in range(coords.shape[1]):
-        if coords[np.argmax(np.abs(coords[:, axis])), axis] < 0:
-            coords[:, axis] *= -1
-    return coords
-
-
-def bootstrap_mean_ci(
-    values: np.ndarray, n_boot: int = 1000, seed: int = 0, level: float = 0.95
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Column means of ``values`` (documents x topics) with percentile bootstrap CIs over rows."""
-    values = np.asarray(values, dtype=float)
-    if values.ndim != 2 or values.shape[0] == 0:
-        raise ValueError("bootstrap_mean_ci expects a non-empty 2-D array")
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, values.shape[0], size=(n_boot, values.shape[0]))
-    boots = values[idx].mean(axis=1)
-    alpha = (1 - level) / 2
-    return (
-        values.mean(axis=0),
-        np.quantile(boots, alpha, axis=0),
-        np.quantile(boots, 1 - alpha, axis=0),
-    )
-
-
-def _peer_task(task: dict[str, Any]) -> list[list[str]]:
-    """Worker: fit one peer LDA (tomotopy or scikit-learn) and return its top-``topn`` words."""
-    bow, dictionary, k, seed, topn = (
-        task[key] for key in ("bow", "dictionary", "k", "seed", "topn")
-    )
-    with threadpool_limits(limits=1):
-        if task["library"] == "tomotopy":
-            with warnings.catch_warnings():  # tomotopy's C types trigger an import-time warning
-                warnings.simplefilter("ignore", DeprecationWarning)
-                import tomotopy as tp
-
-            model = tp.LDAModel(k=k, seed=seed)
-            for r, doc in enumerate(bow):
-                words = [dictionary[i] for i, n in doc for _ in range(n)]
-                if not words:
-                    raise ValueError(f"run_peers: document {r} is empty after preparation")
-                model.add_doc(words)
-            model.train(task["iterations"], workers=1)
-            return [[w for w, _ in model.get_topic_words(t, top_n=topn)] for t in range(k)]
-        if task["library"] == "sklearn":
-            from scipy.sparse import csr_matrix
-            from sklearn.decomposition import LatentDirichletAllocation
-
-            rows = [r for r, doc in enumerate(bow) for _ in doc]
-            cols = [i for doc in bow for i, _ in doc]
-            vals = [n for doc in bow for _, n in doc]
-            x = csr_matrix((vals, (rows, cols)), shape=(len(bow), len(dictionary)))
-            model = LatentDirichletAllocation(
-                n_components=k,
-                random_state=seed,
-                learning_method="batch",
-                max_iter=task["iterations"],
-            )
-            model.fit(x)
-            return [
-                [dictionary[j] for j in np.argsort(-row, kind="stable")[:topn]]
-                for row in model.components_
-            ]
-    raise ValueError(f"unknown peer library {task['library']!r} (tomotopy or sklearn)")
-
-
-def run_peers(
-    bow: BoW,
-    dictionary: Dictionary,
-    k: int,
-    seeds: Sequence[int],
-    processes: int = 2,
-    topn: int = 10,
-    tomotopy_iterations: int = 250,
-    sklearn_iterations: int = 25,
-) -> dict[str, list[list[list[str]]]]:
-    """Fit tomotopy's Gibbs LDA and scikit-learn's batch LDA at ``k`` for each seed.
-
-    Both see exactly ``bow`` (tomotopy as the token lists it encodes). tomotopy
-    runs with ``workers=1`` so its sampler is deterministic for a seed.
-    Returns ``{"tomotopy": runs, "sklearn": runs}``, each run a list of top-word lists.
-    """
-    tasks = [
-        {
-            "library": lib,
-            "bow": bow,
-            "dictionary": dictionary,
-            "k": int(k),
-            "seed": int(seed),
-            "topn": topn,
-            "iterations": tomotopy_iterations if lib == "tomotopy" else sklearn_iterations,
-        }
-        for lib in ("tomotopy", "sklearn")
-        for seed in seeds
-    ]
-    if processes == 1:
-        results = [_peer_task(task) for task in tasks]
-    else:
-        with ProcessPoolExecutor(max_workers=processes) as pool:
-            results = list(pool.map(_peer_task, tasks, chunksize=1))
-    out: dict[str, list[list[list[str]]]] = {"tomotopy": [], "sklearn": []}
-    for task, words in zip(tasks, results, strict=True):
-        out[task["library"]].append(words)
-    return out

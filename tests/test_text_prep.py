@@ -16,6 +16,7 @@ from helpers.text_prep import (
     lemmatise,
     load_domain_stopwords,
     prepare_corpus,
+    prepare_with_paragraphs,
     remove_stopwords,
     split_chunks,
     tokenise,
@@ -148,3 +149,33 @@ def test_chunk_tokens_even_split_without_loss() -> None:
     assert chunk_tokens([], 5) == [[]]
     with pytest.raises(ValueError):
         chunk_tokens(doc, 0)
+
+
+def test_prepare_with_paragraphs_uses_the_posts_chain() -> None:
+    paragraphs = [
+        ["Social workers and foster carers support children in care.", "2024!"],
+        ["Foster carers told social workers about funding.", "Funding for schools fell."],
+        ["Schools and social workers share funding pressures.", "Demand for social workers rose."],
+    ] * 3
+    texts = ["\n\n".join(p) for p in paragraphs]
+    stop = general_stopwords()
+    kwargs = {"stopwords": stop, "phrase_min_count": 3, "no_below": 2, "no_above": 0.9}
+    prepared, tokens, post, number = prepare_with_paragraphs(texts, paragraphs, **kwargs)
+    alone = prepare_corpus(texts, **kwargs)
+    assert prepared.docs == alone.docs and prepared.bow == alone.bow
+    assert "social_worker" in prepared.dictionary.token2id
+    assert all(t in prepared.dictionary.token2id for doc in tokens for t in doc)
+    assert any("social_worker" in doc for doc in tokens)  # phrases learned on the posts
+    # a paragraph left without words (the number) is dropped, and counted
+    assert len(tokens) == len(post) == len(number)
+    assert list(prepared.steps["step"])[-1] == "6 paragraphs"
+    assert prepared.steps["empty_documents"].iloc[-1] == sum(map(len, paragraphs)) - len(tokens)
+    assert (post[0], number[0], post[1], number[1]) == (0, 0, 1, 0)
+    assert all(n != 1 for p, n in zip(post, number, strict=True) if p % 3 == 0)
+    # without phrases (none can span a boundary) a post's paragraph tokens are its tokens
+    no_phrases = {**kwargs, "phrase_threshold": 1.0}
+    prepared, tokens, post, _ = prepare_with_paragraphs(texts, paragraphs, **no_phrases)
+    for i, doc in enumerate(prepared.docs):
+        assert sum((t for t, p in zip(tokens, post, strict=True) if p == i), []) == doc
+    with pytest.raises(ValueError, match="paragraphs for"):
+        prepare_with_paragraphs(texts, paragraphs[:2], **kwargs)
