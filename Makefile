@@ -13,7 +13,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 export PYTHONHASHSEED := 0
 
-.PHONY: all install corpus notebooks report test lint unit nbval browser bench params lab clean help
+.PHONY: all install corpus notebooks report report-if-changed check test lint unit nbval browser bench params lab clean help
 
 help:
 	@echo "make all     segment corpus/raw, execute notebooks 01-06 in order, render build/report"
@@ -23,28 +23,39 @@ help:
 	@echo "make lab     open the notebooks in JupyterLab"
 	@echo "make params NB=03 ARGS='-p KS \"[4, 6]\"'   rerun a notebook with other parameters on a copy"
 
-all: corpus notebooks report
+all: corpus notebooks report-if-changed
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-build-isolation --no-deps -e .
 	@touch $(STAMP)
 
 install: $(STAMP)
 
+# Each step reruns only when what it reads changed (pipeline.toml, dcs_tools/pipeline.py).
 corpus: $(STAMP)
-	$(PY) -m helpers.segment
+	$(PY) -m dcs_tools.pipeline corpus $(if $(FORCE),--force)
 
-# One process executes the notebooks in order, each in a fresh kernel (scripts/execute_notebooks.py);
-# a rerun on unchanged inputs rewrites them byte for byte. PARAMS=file.json injects other parameter
-# values (see the script's docstring); the refresh test uses it on its copy of the project. Each
-# kernel's warning that local TCP is unencrypted is filtered out of stderr.
+# The notebooks whose inputs changed, and those downstream, run in order in a staging copy, each
+# in a fresh kernel; they are promoted together only if all succeed (dcs_tools/pipeline.py).
+# PARAMS=file.json injects other parameter values (checked for every notebook first); FORCE=1
+# reruns everything. Each kernel's warning that local TCP is unencrypted is filtered out of stderr.
 notebooks: $(STAMP)
-	$(PY) scripts/execute_notebooks.py $(if $(PARAMS),--params $(PARAMS)) $(NOTEBOOKS) \
+	$(PY) -m dcs_tools.pipeline notebooks $(if $(PARAMS),--params $(PARAMS)) $(if $(FORCE),--force) \
 		2> >(grep -v "running over TCP without encryption" >&2)
 
-report: $(STAMP)
+# Refuse to render a mixed state (outputs of different runs, or stale notebooks).
+check: $(STAMP)
+	$(PY) -m dcs_tools.pipeline check
+
+# make all re-renders the report only when a project file changed since the last render.
+report-if-changed: $(STAMP)
+	@$(PY) -m dcs_tools.pipeline report-current || \
+		{ $(MAKE) --no-print-directory report && $(PY) -m dcs_tools.pipeline report-rendered; }
+
+report: $(STAMP) check
 	$(PY) scripts/render_report.py
 
 browser:
@@ -52,10 +63,10 @@ browser:
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check helpers tests bench scripts
+	$(VENV)/bin/ruff format --check helpers dcs_tools tests bench scripts
 
 test: $(STAMP) browser lint
-	$(VENV)/bin/pytest -n 2 $(NBVAL_FLAGS) tests $(NOTEBOOKS)
+	$(VENV)/bin/pytest -n 2 --dist loadfile --no-loadscope-reorder $(NBVAL_FLAGS) tests $(NOTEBOOKS)
 
 unit: $(STAMP)
 	$(VENV)/bin/pytest tests

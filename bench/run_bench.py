@@ -65,8 +65,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 OUT_DIR = ROOT / "bench" / "out"
 GROUPS = (
@@ -79,15 +77,13 @@ GROUPS = (
     "test_job",
 )
 WHOLE = ("main_job", "test_job")
-IMPORTS_SOURCE = """import sys
-from pathlib import Path
+IMPORTS_SOURCE = """from pathlib import Path
 
 import gensim
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, {root!r})
 import helpers
 """
 #: Targets of issue 6 (seconds added to twice the floor; grid ratio; seconds).
@@ -370,7 +366,7 @@ def bench_floor(args: argparse.Namespace, tmp: Path) -> list[dict[str, Any]]:
     """Execute an empty notebook and an imports-only notebook."""
     empty, imports = tmp / "floor_empty.ipynb", tmp / "floor_imports.ipynb"
     write_notebook(empty, "")
-    write_notebook(imports, IMPORTS_SOURCE.format(root=str(ROOT)))
+    write_notebook(imports, IMPORTS_SOURCE)
     out = tmp / "out"
     out.mkdir(exist_ok=True)
     rows = []

@@ -12,14 +12,14 @@ import pandas as pd
 import pytest
 
 from bench import make_synthetic as ms
-from bench.scale_bench import growth_exponent
-from helpers import segment
-from helpers.paths import POSTS_PATH, RAW_DIR
-from helpers.scale import (
+from bench.scale import (
     iter_post_texts,
     load_bow,
     prepare_streamed,
 )
+from bench.scale_bench import growth_exponent
+from helpers import segment
+from helpers.paths import POSTS_PATH, RAW_DIR
 from helpers.text_prep import general_stopwords, prepare_corpus
 
 REAL_PARAGRAPHS = tuple(
