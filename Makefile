@@ -13,7 +13,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 export PYTHONHASHSEED := 0
 
-.PHONY: all install corpus notebooks report report-if-changed check test lint unit nbval browser bench params lab clean help
+.PHONY: all install corpus notebooks report report-if-changed check test lint unit nbval browser bench bench-pipeline params lab clean help
 
 help:
 	@echo "make all     segment corpus/raw, execute notebooks 01-06 in order, render build/report"
@@ -50,9 +50,10 @@ notebooks: $(STAMP)
 check: $(STAMP)
 	$(PY) -m dcs_tools.pipeline check
 
-# make all re-renders the report only when a project file changed since the last render.
+# make all re-renders the report only when a project file changed since the last render
+# (FORCE=1: always).
 report-if-changed: $(STAMP)
-	@$(PY) -m dcs_tools.pipeline report-current || \
+	@$(if $(FORCE),false,$(PY) -m dcs_tools.pipeline report-current) || \
 		{ $(MAKE) --no-print-directory report && $(PY) -m dcs_tools.pipeline report-rendered; }
 
 report: $(STAMP) check
@@ -85,6 +86,10 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run_bench.py
+
+# Issue 14's bars on a copy: unchanged make all, a partial rerun, make all killed during 04.
+bench-pipeline: $(STAMP)
+	$(PY) bench/pipeline_bench.py $(ARGS)
 
 clean:
 	rm -rf build bench/out corpus/synthetic

@@ -435,7 +435,8 @@ def bench_segmentation(args: argparse.Namespace, tmp: Path) -> list[dict[str, An
 
 def bench_make_corpus(args: argparse.Namespace, tmp: Path) -> list[dict[str, Any]]:
     """``make corpus`` (reuses the project venv)."""
-    rec = repeat(["make", "corpus", f"VENV={Path(sys.executable).parent.parent}"], args.repeats)
+    venv = Path(sys.executable).parent.parent
+    rec = repeat(["make", "corpus", f"VENV={venv}", "FORCE=1"], args.repeats)
     return [{"group": "make_corpus", "item": "make corpus", **rec}]
 
 
@@ -511,8 +512,11 @@ def bench_notebooks(args: argparse.Namespace, tmp: Path) -> list[dict[str, Any]]
 
 
 def bench_whole(args: argparse.Namespace, target: str) -> list[dict[str, Any]]:
-    """``make all`` or ``make test`` with the project venv."""
+    """``make all`` (``FORCE=1``: everything, as from scratch; ``make all`` alone reruns only
+    what changed, see bench/pipeline_bench.py) or ``make test`` with the project venv."""
     cmd = ["make", target, f"VENV={Path(sys.executable).parent.parent}"]
+    if target == "all":
+        cmd.append("FORCE=1")
     group = "main_job" if target == "all" else "test_job"
     rec = repeat(cmd, args.whole_repeats)
     return [{"group": group, "item": f"make {target}", **rec}]

@@ -6,6 +6,7 @@ The executor tests run three tiny notebooks (a kernel start each, a few seconds)
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -156,3 +157,21 @@ def test_refresh_parameters_name_real_parameters_of_the_right_type() -> None:
     for name, given in values.items():
         path = REPO_ROOT / load_graph(REPO_ROOT).step(name).notebook
         assert parameter_problems(parameters_cell(path), given) == [], name
+
+
+def test_test_split_hands_out_the_longest_first_then_notebooks_in_dependency_order() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "tests_conftest", Path(__file__).parent / "conftest.py"
+    )
+    split = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(split)
+    notebooks = split.ordered_notebooks()
+    assert notebooks == sorted(notebooks) and len(notebooks) >= 6
+    others = [n for n in reversed(notebooks) if n not in split.FIRST]
+    units = ["tests/test_segment.py", *others, *reversed(split.FIRST)]
+    ranked = sorted(units, key=lambda u: split.unit_rank(u, notebooks))
+    assert ranked[: len(split.FIRST)] == list(split.FIRST)
+    rest = [u for u in ranked if u not in split.FIRST]
+    assert rest == [n for n in notebooks if n not in split.FIRST] + ["tests/test_segment.py"]
+    for unit in split.FIRST:  # a renamed file would silently leave the list
+        assert (REPO_ROOT / unit).is_file(), unit

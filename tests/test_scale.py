@@ -213,7 +213,9 @@ def test_find_reprints_matches_the_pairwise_reference(tmp_path: Path) -> None:
 
 
 def test_find_reprints_on_the_real_corpus() -> None:
+    """Same pairs as the pairwise reference on the real files (which hold at least the
+    CYP Now reprint of an ADCS post; the count grows with the corpus, so it is not fixed)."""
     posts = _raw_posts(RAW_DIR)
     expected = segment.find_reprints_pairwise(posts)
-    assert len(expected) == 1
+    assert expected, "the real corpus should hold at least one reprint"
     assert segment.find_reprints(posts) == expected
