@@ -404,6 +404,7 @@ def run_notebooks(
                 stage_graph, stage_graph.step(step.name), parameters.get(step.name)
             )
         written = promote(root, stage, steps, state)
+        shutil.rmtree(stage, ignore_errors=True)  # kept only after a failure, for inspection
         print(
             f"executed {len(todo)} of {len(graph.notebooks)} notebooks in "
             f"{time.perf_counter() - started:.1f} s; promoted {len(written)} files together"
