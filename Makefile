@@ -16,7 +16,9 @@ export PYTHONHASHSEED := 0
 .PHONY: all install corpus notebooks report report-if-changed check test lint unit nbval browser bench bench-pipeline params lab clean help
 
 help:
-	@echo "make all     segment corpus/raw, execute notebooks 01-06 in order, render build/report"
+	@echo "make all     segment corpus/raw, run the notebooks whose inputs changed, render build/report"
+	@echo "             (FORCE=1: rerun everything; PARAMS=file.json: other parameter values)"
+	@echo "make check   exit 1 if notebooks, results and figures are not one complete run"
 	@echo "make test    ruff, unit tests and nbval over every notebook (installs what it needs)"
 	@echo "make corpus  rebuild corpus/segmented/ from corpus/raw/ only"
 	@echo "make bench   run the benchmark in bench/ (prints a table)"

@@ -448,6 +448,34 @@ def report_is_current(root: Path) -> bool:
     )
 
 
+def scan(root: Path) -> list[str]:
+    """What each notebook's code (and the helpers it loads) shows it imports and reads but
+    ``pipeline.toml`` does not declare, as lines to act on (empty if the declaration covers
+    everything). ``tests/test_pipeline.py`` fails on the same findings."""
+    from dcs_tools.graph import notebook_reads
+
+    graph = load_graph(root)
+    lines = []
+    declared_notebooks = {s.notebook for s in graph.notebooks}
+    for path in sorted(root.glob("notebooks/[0-9][0-9]_*.ipynb")):
+        rel = path.relative_to(root).as_posix()
+        if rel not in declared_notebooks:
+            lines.append(f"{rel}: not declared in pipeline.toml ([step.{path.stem}])")
+    for step in graph.notebooks:
+        found = notebook_reads(root, root / step.notebook)
+        helpers = sorted(found["helpers"] - set(step.helpers))
+        data = sorted(found["data"] - set(expand(root, step.data)))
+        results = sorted(
+            r
+            for r in found["results"]
+            if not output_matches(step, r) and r not in expand(root, step.results)
+        )
+        for key, missing in (("helpers", helpers), ("data", data), ("results or outputs", results)):
+            if missing:
+                lines.append(f"{step.name}: add to {key}: {', '.join(missing)}")
+    return lines
+
+
 def _interrupted(signum: int, frame: object) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
 
@@ -466,6 +494,7 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--params", type=Path, help="JSON file of parameter values per notebook")
         p.add_argument("--force", action="store_true", help="run every notebook")
     sub.add_parser("check", help="exit 1 if the project is a mixed state (make report runs it)")
+    sub.add_parser("scan", help="list what notebooks import or read but pipeline.toml omits")
     sub.add_parser("report-current", help="exit 0 if build/report was rendered from these files")
     sub.add_parser("report-rendered", help="record that build/report was rendered from them")
     args = parser.parse_args(argv)
@@ -488,6 +517,10 @@ def main(argv: list[str] | None = None) -> int:
             if not todo:
                 print("nothing to run")
             return 0
+        if args.command == "scan":
+            lines = scan(root)
+            print("\n".join(lines) if lines else "pipeline.toml covers every notebook's reads")
+            return 1 if lines else 0
         if args.command == "report-current":
             if report_is_current(root):
                 print("report: build/report/ is up to date (no project file changed)")

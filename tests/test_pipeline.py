@@ -405,3 +405,29 @@ def test_killing_a_run_leaves_git_status_empty(project: Path) -> None:
     _stop(proc)
     assert proc.returncode != 0 and status() == ""
     assert any("inputs changed: data/a.txt" in p for p in pipeline.check(project))
+
+
+def test_the_scan_names_what_a_notebook_reads_but_does_not_declare(tmp_path: Path) -> None:
+    root = _project(tmp_path / "scanned")
+    (root / "results/one.txt").write_text("ONE", encoding="utf-8")
+    path = root / "notebooks/03_c.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[2].source = (
+        "from helpers.paths import DATA_DIR, RESULTS_DIR\n"
+        "a = (DATA_DIR / 'a.txt').read_text()\n"
+        "one = (RESULTS_DIR / 'one.txt').read_text()\n"
+        "%time print(a)"
+    )
+    nbformat.write(nb, path)
+    found = notebook_reads(root, path)
+    assert found == {
+        "helpers": {"helpers.paths"},
+        "data": {"data/a.txt"},
+        "results": {"results/one.txt"},
+    }
+    assert pipeline.scan(root) == [
+        "03_c: add to helpers: helpers.paths",
+        "03_c: add to data: data/a.txt",
+        "03_c: add to results or outputs: results/one.txt",
+    ]
+    assert pipeline.scan(REPO_ROOT) == []
