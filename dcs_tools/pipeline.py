@@ -540,8 +540,9 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"check: notebooks, results and figures are one complete run ({STATE_FILE})")
         return 0
-    except PipelineError as error:
-        print(f"{args.command}: ERROR: {error}", file=sys.stderr)
+    except (PipelineError, KeyError, ValueError) as error:
+        message = error.args[0] if isinstance(error, KeyError) else error
+        print(f"{args.command}: ERROR: {message}", file=sys.stderr)
         return 2
 
 

@@ -47,8 +47,9 @@ def main(argv: list[str] | None = None) -> int:
             force=not args.notebooks,
             only=[p.stem for p in args.notebooks] or None,
         )
-    except PipelineError as error:
-        print(f"execute_notebooks: ERROR: {error}", file=sys.stderr)
+    except (PipelineError, KeyError, ValueError) as error:
+        message = error.args[0] if isinstance(error, KeyError) else error
+        print(f"execute_notebooks: ERROR: {message}", file=sys.stderr)
         return 2
 
 
