@@ -82,6 +82,12 @@ def test_declaration_covers_what_the_notebook_imports_and_reads(name: str) -> No
         assert output_matches(step, f"figures/{figure}.png"), f"{name}: figure {figure}"
 
 
+def test_the_committed_notebooks_results_and_figures_are_one_complete_run() -> None:
+    """What ``make report`` checks: every step's record in results/pipeline_state.json
+    matches the committed files (after changing a notebook or its inputs, run make all)."""
+    assert pipeline.check(REPO_ROOT) == []
+
+
 def test_key_follows_imports_of_imports() -> None:
     """A notebook's key covers the helper modules its helpers import, not only its own."""
     graph = load_graph(REPO_ROOT)
