@@ -17,7 +17,7 @@ Without ``-n`` the suite runs in one process, in the same order.
 
 (``--dist loadgroup`` with ``xdist_group`` marks was tried: pytest-xdist 3.8 tags the
 group onto ``item._nodeid``, which pytest 9 no longer reads, so a group is spread over
-both workers. ``tests/test_pipeline.py`` keeps that check.)
+both workers: six tests marked ``xdist_group("chain")`` ran on gw1, gw0, gw1, gw0, gw0, gw1.)
 """
 
 from __future__ import annotations
