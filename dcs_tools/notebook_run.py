@@ -270,6 +270,50 @@ def _child(path: Path, parameters: dict[str, Any], root: Path | None, error_file
         sys.exit(1)
 
 
+def _thread_count() -> int:
+    """Threads of this process, counting those not started through ``threading`` (Linux:
+    ``/proc/self/task``; elsewhere ``threading.active_count()``)."""
+    import threading
+
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
+
+
+class _Subprocess:
+    """The part of ``multiprocessing.Process``'s interface ``execute_in_child`` uses, for a
+    command."""
+
+    def __init__(self, command: list[str]) -> None:
+        self.command = command
+        self.process = None
+
+    def start(self) -> None:
+        import subprocess
+
+        self.process = subprocess.Popen(self.command)
+
+    def join(self, timeout: float | None = None) -> None:
+        import subprocess
+
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=timeout)
+
+    def is_alive(self) -> bool:
+        return self.process.poll() is None
+
+    def terminate(self) -> None:
+        self.process.terminate()
+
+    def kill(self) -> None:
+        self.process.kill()
+
+    @property
+    def exitcode(self) -> int | None:
+        return self.process.poll()
+
+
 def execute_in_child(
     path: Path, parameters: dict[str, Any] | None = None, root: Path | None = None
 ) -> None:
@@ -278,11 +322,16 @@ def execute_in_child(
     nbclient installs its own SIGINT and SIGTERM handlers while a notebook runs, and they
     do not stop the process that started it: a run interrupted in-process could go on and
     promote its results. Here an interruption (Ctrl-C, or SIGTERM turned into one by the
-    caller) stops the waiting parent at once; the child is terminated, then killed. The
-    child is forked after nbconvert is imported, so it starts in milliseconds. Raises
-    ``NotebookError`` with the child's message if the notebook failed.
+    caller) stops the waiting parent at once; the child is terminated, then killed. In a
+    single-threaded process (``make notebooks``) the child is forked after nbconvert is
+    imported, so it starts in milliseconds; where other threads run (a pytest-xdist
+    worker), forking could copy a held lock, so the child is a fresh
+    ``python -m dcs_tools.notebook_run`` instead. Raises ``NotebookError`` with the
+    child's message if the notebook failed.
     """
+    import json
     import multiprocessing
+    import sys
     import tempfile
 
     import nbclient  # noqa: F401  (imported once, before forking)
@@ -293,9 +342,17 @@ def execute_in_child(
 
     with tempfile.TemporaryDirectory(prefix="dcs-run-") as tmp:
         error_file = Path(tmp) / "error.txt"
-        child = multiprocessing.get_context("fork").Process(
-            target=_child, args=(path, parameters or {}, root, error_file)
-        )
+        if _thread_count() == 1:
+            child = multiprocessing.get_context("fork").Process(
+                target=_child, args=(path, parameters or {}, root, error_file)
+            )
+        else:
+            command = [sys.executable, "-m", "dcs_tools.notebook_run", str(path)]
+            command += ["--error-file", str(error_file)]
+            command += ["--parameters", json.dumps(parameters or {})]
+            if root is not None:
+                command += ["--root", str(root)]
+            child = _Subprocess(command)
         child.start()
         try:
             child.join()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -16,7 +18,9 @@ import pytest
 from dcs_tools.graph import load_graph
 from dcs_tools.notebook_run import (
     NotebookError,
+    _thread_count,
     check_parameters,
+    execute_in_child,
     execute_notebook,
     parameter_defaults,
     parameter_problems,
@@ -175,3 +179,24 @@ def test_test_split_hands_out_the_longest_first_then_notebooks_in_dependency_ord
     assert rest == [n for n in notebooks if n not in split.FIRST] + ["tests/test_segment.py"]
     for unit in split.FIRST:  # a renamed file would silently leave the list
         assert (REPO_ROOT / unit).is_file(), unit
+
+
+def test_a_child_process_executes_the_notebook_and_reports_its_error(tmp_path: Path) -> None:
+    """Here (other threads run: BLAS, pytest-xdist) the child is a fresh interpreter; in a
+    single-threaded process, as ``python -m dcs_tools.pipeline`` is, it is forked."""
+    assert _thread_count() > 1  # numpy's BLAS threads at least
+    good = _tiny(tmp_path, "01_good.ipynb", "print(LABEL * N)")
+    execute_in_child(good, {"N": 3})
+    assert nbformat.read(good, as_version=4).cells[-1].outputs[0].text == "xxx\n"
+    bad = _tiny(tmp_path, "02_bad.ipynb", "raise KeyError('gone')")
+    with pytest.raises(NotebookError, match=r"02_bad.ipynb: cell 2 .* raised KeyError"):
+        execute_in_child(bad)
+    forked = _tiny(tmp_path, "03_forked.ipynb", "print(LABEL * N)")
+    code = (
+        "import sys; from pathlib import Path;"
+        "from dcs_tools.notebook_run import _thread_count, execute_in_child;"
+        "assert _thread_count() == 1, _thread_count();"
+        "execute_in_child(Path(sys.argv[1]), {'N': 2})"
+    )
+    subprocess.run([sys.executable, "-c", code, str(forked)], check=True)
+    assert nbformat.read(forked, as_version=4).cells[-1].outputs[0].text == "xx\n"
