@@ -14,22 +14,25 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 export PYTHONHASHSEED := 0
 
-.PHONY: all install install-dev corpus notebooks report test lint unit nbval browser bench params lab clean help
+.PHONY: all install install-dev corpus notebooks report report-if-changed check test lint unit nbval browser bench bench-pipeline params lab clean help
 
 help:
-	@echo "make all     segment corpus/raw, execute notebooks 01-06 in order, render build/report"
+	@echo "make all     segment corpus/raw, run the notebooks whose inputs changed, render build/report"
+	@echo "             (FORCE=1: rerun everything; PARAMS=file.json: other parameter values)"
+	@echo "make check   exit 1 if notebooks, results and figures are not one complete run"
 	@echo "make test    ruff, unit tests and nbval over every notebook (installs what it needs)"
 	@echo "make corpus  rebuild corpus/segmented/ from corpus/raw/ only"
 	@echo "make bench   run the benchmark in bench/ (prints a table)"
 	@echo "make lab     JupyterLab at the repository root (ARGS='--port 9999' passes flags on)"
 	@echo "make params NB=03 ARGS='-p KS \"[4, 6]\"'   rerun a notebook with other parameters on a copy"
 
-all: corpus notebooks report
+all: corpus notebooks report-if-changed
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-build-isolation --no-deps -e .
 	@touch $(STAMP)
 
 # Test and development tools (requirements-dev.txt) on top of the runtime; make test needs them.
@@ -41,19 +44,30 @@ install: $(STAMP)
 
 install-dev: $(DEV_STAMP)
 
+# Each step reruns only when what it reads changed (pipeline.toml, dcs_tools/pipeline.py).
 # An edited raw file fails `make corpus` until accepted: make corpus ACCEPT="file1.txt file2.txt"
 corpus: $(STAMP)
-	$(PY) -m helpers.segment $(if $(ACCEPT),--accept-changed $(ACCEPT))
+	$(PY) -m dcs_tools.pipeline corpus $(if $(FORCE),--force) $(foreach f,$(ACCEPT),--accept-changed $(f))
 
-# One process executes the notebooks in order, each in a fresh kernel (scripts/execute_notebooks.py);
-# a rerun on unchanged inputs rewrites them byte for byte. PARAMS=file.json injects other parameter
-# values (see the script's docstring); the refresh test uses it on its copy of the project. Each
-# kernel's warning that local TCP is unencrypted is filtered out of stderr.
+# The notebooks whose inputs changed, and those downstream, run in order in a staging copy, each
+# in a fresh kernel; they are promoted together only if all succeed (dcs_tools/pipeline.py).
+# PARAMS=file.json injects other parameter values (checked for every notebook first); FORCE=1
+# reruns everything. Each kernel's warning that local TCP is unencrypted is filtered out of stderr.
 notebooks: $(STAMP)
-	$(PY) scripts/execute_notebooks.py $(if $(PARAMS),--params $(PARAMS)) $(NOTEBOOKS) \
+	$(PY) -m dcs_tools.pipeline notebooks $(if $(PARAMS),--params $(PARAMS)) $(if $(FORCE),--force) \
 		2> >(grep -v "running over TCP without encryption" >&2)
 
-report: $(STAMP)
+# Refuse to render a mixed state (outputs of different runs, or stale notebooks).
+check: $(STAMP)
+	$(PY) -m dcs_tools.pipeline check
+
+# make all re-renders the report only when a project file changed since the last render
+# (FORCE=1: always).
+report-if-changed: $(STAMP)
+	@$(if $(FORCE),false,$(PY) -m dcs_tools.pipeline report-current) || \
+		{ $(MAKE) --no-print-directory report && $(PY) -m dcs_tools.pipeline report-rendered; }
+
+report: $(STAMP) check
 	$(PY) scripts/render_report.py
 
 browser:
@@ -61,10 +75,10 @@ browser:
 
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check helpers tests bench scripts
+	$(VENV)/bin/ruff format --check helpers dcs_tools tests bench scripts
 
 test: $(DEV_STAMP) browser lint
-	$(VENV)/bin/pytest -n 2 $(NBVAL_FLAGS) tests $(NOTEBOOKS)
+	$(VENV)/bin/pytest -n 2 --dist loadfile --no-loadscope-reorder $(NBVAL_FLAGS) tests $(NOTEBOOKS)
 
 unit: $(DEV_STAMP)
 	$(VENV)/bin/pytest tests
@@ -88,6 +102,10 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run_bench.py
+
+# Issue 14's bars on a copy: unchanged make all, a partial rerun, make all killed during 04.
+bench-pipeline: $(STAMP)
+	$(PY) bench/pipeline_bench.py $(ARGS)
 
 clean:
 	rm -rf build bench/out corpus/synthetic

@@ -36,7 +36,6 @@ import argparse
 import hashlib
 import json
 import shutil
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,11 +43,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from helpers.paths import CORPUS_DIR, PARAGRAPHS_PATH, POSTS_PATH
 
-from helpers.paths import CORPUS_DIR, PARAGRAPHS_PATH, POSTS_PATH  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 SYNTHETIC_DIR: Path = CORPUS_DIR / "synthetic"
 DEFAULT_SEED: int = 20261124

@@ -65,8 +65,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 OUT_DIR = ROOT / "bench" / "out"
 GROUPS = (
@@ -79,15 +77,13 @@ GROUPS = (
     "test_job",
 )
 WHOLE = ("main_job", "test_job")
-IMPORTS_SOURCE = """import sys
-from pathlib import Path
+IMPORTS_SOURCE = """from pathlib import Path
 
 import gensim
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, {root!r})
 import helpers
 """
 #: Targets of issue 6 (seconds added to twice the floor; grid ratio; seconds).
@@ -370,7 +366,7 @@ def bench_floor(args: argparse.Namespace, tmp: Path) -> list[dict[str, Any]]:
     """Execute an empty notebook and an imports-only notebook."""
     empty, imports = tmp / "floor_empty.ipynb", tmp / "floor_imports.ipynb"
     write_notebook(empty, "")
-    write_notebook(imports, IMPORTS_SOURCE.format(root=str(ROOT)))
+    write_notebook(imports, IMPORTS_SOURCE)
     out = tmp / "out"
     out.mkdir(exist_ok=True)
     rows = []
@@ -439,7 +435,8 @@ def bench_segmentation(args: argparse.Namespace, tmp: Path) -> list[dict[str, An
 
 def bench_make_corpus(args: argparse.Namespace, tmp: Path) -> list[dict[str, Any]]:
     """``make corpus`` (reuses the project venv)."""
-    rec = repeat(["make", "corpus", f"VENV={Path(sys.executable).parent.parent}"], args.repeats)
+    venv = Path(sys.executable).parent.parent
+    rec = repeat(["make", "corpus", f"VENV={venv}", "FORCE=1"], args.repeats)
     return [{"group": "make_corpus", "item": "make corpus", **rec}]
 
 
@@ -515,8 +512,11 @@ def bench_notebooks(args: argparse.Namespace, tmp: Path) -> list[dict[str, Any]]
 
 
 def bench_whole(args: argparse.Namespace, target: str) -> list[dict[str, Any]]:
-    """``make all`` or ``make test`` with the project venv."""
+    """``make all`` (``FORCE=1``: everything, as from scratch; ``make all`` alone reruns only
+    what changed, see bench/pipeline_bench.py) or ``make test`` with the project venv."""
     cmd = ["make", target, f"VENV={Path(sys.executable).parent.parent}"]
+    if target == "all":
+        cmd.append("FORCE=1")
     group = "main_job" if target == "all" else "test_job"
     rec = repeat(cmd, args.whole_repeats)
     return [{"group": group, "item": f"make {target}", **rec}]

@@ -18,8 +18,8 @@ peak memory is the step's own:
     generator's ``posts_expected.csv`` if no segmentation finished), then
     ``helpers.topics.fit_lda`` on the list bag-of-words.
 ``streamed``
-    ``helpers.scale.prepare_streamed`` (token files + ``MmCorpus`` on disk),
-    then ``helpers.scale.fit_lda_streamed`` reading the corpus from disk.
+    ``bench.scale.prepare_streamed`` (token files + ``MmCorpus`` on disk),
+    then ``bench.scale.fit_lda_streamed`` reading the corpus from disk.
 
 Both LDA fits use the same k, seed, passes and iterations (``--k``,
 ``--passes``, ``--iterations``: fewer passes than the notebooks, so that 100x
@@ -61,8 +61,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 OUT_DIR = ROOT / "bench" / "out"
 STEPS = ("segment", "segment_pairwise", "in_memory", "streamed")
@@ -195,7 +193,7 @@ def worker_in_memory(scale: int, args: argparse.Namespace) -> dict[str, Any]:
 
 def worker_streamed(scale: int, args: argparse.Namespace) -> dict[str, Any]:
     """prepare_streamed + fit_lda_streamed with one document in memory at a time."""
-    from helpers.scale import fit_lda_streamed, iter_post_texts, prepare_streamed
+    from bench.scale import fit_lda_streamed, iter_post_texts, prepare_streamed
 
     base = _rss_mb()
     with tempfile.TemporaryDirectory(prefix="dcs_stream_") as tmp:

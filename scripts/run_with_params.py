@@ -3,9 +3,11 @@
 Each notebook has one cell tagged ``parameters`` (k, seeds, period boundaries,
 minimum post length ...). This script copies the project (the files git knows
 about, no .venv or build/) to ``build/params/<run name>/``, executes the chosen
-notebook there with the new values (``helpers.notebook_run``: papermill inserts an
+notebook there with the new values (``dcs_tools.notebook_run``: papermill inserts an
 "injected-parameters" cell after the parameters cell), optionally re-executes
-the later notebooks that may read its results, and renders that copy's report.
+the notebooks downstream of it (those that read its results, as declared in
+``pipeline.toml``), and renders that copy's report. Names and value types are
+checked against the parameters cell before anything is copied or run.
 The committed ``figures/`` and ``results/`` are never overwritten.
 
 Examples (from the repository root)::
@@ -30,19 +32,18 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
-
-from helpers.notebook_run import (  # noqa: E402
-    NOTEBOOK_GLOB,
+from dcs_tools.graph import load_graph
+from dcs_tools.notebook_run import (
     NotebookError,
     execute_notebook,
     find_notebook,
+    parameter_problems,
     parameters_cell,
     parse_value,
-    unknown_parameters,
 )
-from helpers.project_copy import copy_project  # noqa: E402
+from dcs_tools.project_copy import copy_project
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_name(nb: Path, params: dict[str, object]) -> str:
@@ -63,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rerun-later",
         action="store_true",
-        help="also re-execute every later-numbered notebook (they may read this one's results)",
+        help="also re-execute the notebooks downstream of it (pipeline.toml)",
     )
     parser.add_argument("--list", action="store_true", help="print the parameters cell and stop")
     parser.add_argument("--no-report", action="store_true", help="do not render the report")
@@ -78,11 +79,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{source_nb.name}, parameters cell:\n{defaults}")
         return 0
     params = {name: parse_value(value) for name, value in args.param}
-    unknown = unknown_parameters(defaults, list(params))
-    if unknown:
+    problems = parameter_problems(defaults, params)
+    if problems:
         raise SystemExit(
-            f"run_with_params: {source_nb.name} has no parameter {unknown}; "
-            f"its parameters cell is:\n{defaults}"
+            f"run_with_params: {source_nb.name}: parameters refused, nothing was run:\n  "
+            + "\n  ".join(problems)
+            + f"\nits parameters cell is:\n{defaults}"
         )
 
     run_dir = REPO_ROOT / "build" / "params" / (args.name or run_name(source_nb, params))
@@ -93,13 +95,19 @@ def main(argv: list[str] | None = None) -> int:
 
     notebooks_dir = run_dir / "notebooks"
     target = notebooks_dir / source_nb.name
-    later = sorted(p for p in notebooks_dir.glob(NOTEBOOK_GLOB) if p.name > target.name)
+    graph = load_graph(run_dir)
+    chosen = graph.step(source_nb.stem).name
+    later = [
+        run_dir / s.notebook
+        for s in graph.notebooks
+        if s.name in graph.downstream({chosen}) and s.name != chosen
+    ]
     plan = [(target, params)] + ([(p, {}) for p in later] if args.rerun_later else [])
     for path, values in plan:
         shown = ", ".join(f"{k}={v!r}" for k, v in values.items()) or "default parameters"
         print(f"executing {path.name} with {shown}", flush=True)
         try:
-            execute_notebook(path, values)
+            execute_notebook(path, values, root=run_dir)
         except NotebookError as err:
             print(
                 f"run_with_params: ERROR: {err}\n  the notebook with the error is saved at "

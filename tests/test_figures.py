@@ -16,10 +16,8 @@ import nbformat
 import pytest
 from matplotlib.figure import Figure
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from helpers.paths import FIGURES_DIR, NOTEBOOKS_DIR, REPO_ROOT  # noqa: E402
-from helpers.style import apply_style, save_figure  # noqa: E402
+from helpers.paths import FIGURES_DIR, NOTEBOOKS_DIR, REPO_ROOT
+from helpers.style import apply_style, save_figure
 
 matplotlib.use("Agg")
 
@@ -136,13 +134,14 @@ def test_saved_figures_carry_no_varying_metadata(tmp_path: Path) -> None:
 def test_save_figure_is_identical_in_a_fresh_process(tmp_path: Path) -> None:
     """A fresh interpreter (other hash seed, fresh font cache state) writes the same bytes."""
     code = (
-        "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]);"
+        "import runpy, sys; from pathlib import Path;"
         "import matplotlib; matplotlib.use('Agg');"
-        "from tests.test_figures import _demo_figure; from helpers.style import save_figure;"
-        "save_figure(_demo_figure(), '99_demo-figure', folder=Path(sys.argv[2]))"
+        "demo = runpy.run_path(sys.argv[1])['_demo_figure'];"
+        "from helpers.style import save_figure;"
+        "save_figure(demo(), '99_demo-figure', folder=Path(sys.argv[2]))"
     )
     subprocess.run(
-        [sys.executable, "-c", code, str(REPO_ROOT), str(tmp_path / "child")],
+        [sys.executable, "-c", code, str(Path(__file__).resolve()), str(tmp_path / "child")],
         check=True,
         cwd=REPO_ROOT,
         env={**os.environ, "PYTHONHASHSEED": "12345", "MPLBACKEND": "Agg"},

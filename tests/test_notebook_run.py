@@ -1,30 +1,35 @@
-"""The notebook executor behind ``make notebooks`` (helpers/notebook_run.py,
-scripts/execute_notebooks.py) and how the suite is split over processes (conftest.py).
+"""The notebook executor behind ``make notebooks`` (dcs_tools/notebook_run.py), its parameter
+checks, and how the suite is split over processes (tests/conftest.py).
 
 The executor tests run three tiny notebooks (a kernel start each, a few seconds).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import FIRST, TOPIC_CHAIN, unit_rank, work_unit
 
-from helpers.notebook_run import (
+from dcs_tools.graph import load_graph
+from dcs_tools.notebook_run import (
     NotebookError,
+    _thread_count,
+    check_parameters,
+    execute_in_child,
     execute_notebook,
+    parameter_defaults,
+    parameter_problems,
     parameters_cell,
+    type_problem,
     unknown_parameters,
 )
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT / "scripts"))
-
-import execute_notebooks  # noqa: E402
+from dcs_tools.pipeline import PipelineError, load_parameters
+from helpers.paths import REPO_ROOT
 
 
 def _tiny(folder: Path, name: str, body: str) -> Path:
@@ -66,61 +71,132 @@ def test_a_failing_cell_is_named_and_the_traceback_saved(tmp_path: Path) -> None
     assert [o.output_type for o in outputs] == ["stream", "error"]
 
 
-def test_unknown_parameter_is_refused_before_the_kernel_starts(tmp_path: Path) -> None:
+def test_unknown_parameter_or_wrong_type_is_refused_before_the_kernel_starts(
+    tmp_path: Path,
+) -> None:
     path = _tiny(tmp_path, "03_tiny.ipynb", "print(N)")
     before = path.read_bytes()
-    with pytest.raises(ValueError, match=r"sets no \['K'\]"):
+    with pytest.raises(
+        ValueError, match=r"K: no such parameter \(the parameters cell sets LABEL, N\)"
+    ):
         execute_notebook(path, {"K": 2})
+    with pytest.raises(ValueError, match=r"N: expects int like 1, got str '2'"):
+        execute_notebook(path, {"N": "2"})
     assert path.read_bytes() == before
     assert unknown_parameters("N = 1\nLABEL: str = 'x'\n", ["N", "LABEL", "NN"]) == ["NN"]
 
 
+def test_parameter_types_follow_the_parameters_cell() -> None:
+    cell = (
+        "RAW = RAW_DIR  # not a literal: any value\n"
+        "K = 4\nALPHA = 0.05\nFLAG = True\nNAME = 'x'\nKS = [4, 6]\n"
+        "K_RANGE = range(2, 7)\nPERIODS = {'a': (1, 2)}\nMAYBE = None\n"
+    )
+    defaults = parameter_defaults(cell)
+    assert defaults["K_RANGE"] == range(2, 7) and defaults["KS"] == [4, 6]
+    good = {
+        "RAW": "/elsewhere",
+        "K": 6,
+        "ALPHA": 1,
+        "FLAG": False,
+        "NAME": "y",
+        "KS": (8,),
+        "K_RANGE": [2, 3],
+        "PERIODS": {"b": (3, 4)},
+        "MAYBE": 3,
+    }
+    assert parameter_problems(cell, good) == []
+    bad = {"K": 6.5, "ALPHA": "0.1", "FLAG": 1, "KS": [4, "6"], "K_RANGE": 3, "PERIODS": [1]}
+    problems = parameter_problems(cell, bad)
+    assert [p.split(":")[0] for p in problems] == list(bad)
+    assert "an element '6'" in problems[3]
+    assert type_problem(True, 1) is not None and type_problem(1, True) is not None
+
+
+def test_every_notebook_is_checked_before_any_runs(tmp_path: Path) -> None:
+    """A bad value for the last notebook stops the run before the first one starts."""
+    first = _tiny(tmp_path, "01_first.ipynb", "print(N)")
+    last = _tiny(tmp_path, "06_last.ipynb", "print(N)")
+    with pytest.raises(ValueError, match=r"06_last.ipynb: LABEL: expects str") as caught:
+        check_parameters({first: {"N": 2}, last: {"N": 3, "LABEL": 5, "NOPE": 1}})
+    assert "06_last.ipynb: NOPE: no such parameter" in str(caught.value)
+    assert "01_first" not in str(caught.value)
+
+
 def test_parameter_file_is_matched_to_notebooks_by_number(tmp_path: Path) -> None:
-    notebooks = [tmp_path / "03_topics.ipynb", tmp_path / "06_arcs.ipynb"]
+    graph = load_graph(REPO_ROOT)
     good = tmp_path / "good.json"
     good.write_text(json.dumps({"03": {"KS": [4]}, "6": {"N_BOOT": 10}}), encoding="utf-8")
-    assert execute_notebooks.load_parameter_file(good, notebooks) == {
-        notebooks[0]: {"KS": [4]},
-        notebooks[1]: {"N_BOOT": 10},
+    assert load_parameters(REPO_ROOT, good, graph) == {
+        "03_topic_model_selection": {"KS": [4]},
+        "06_narrative_arcs": {"N_BOOT": 10},
     }
     stray = tmp_path / "stray.json"
-    stray.write_text(json.dumps({"05": {"X": 1}}), encoding="utf-8")
-    with pytest.raises(SystemExit, match=r"names notebooks \['05'\]"):
-        execute_notebooks.load_parameter_file(stray, notebooks)
+    stray.write_text(json.dumps({"09": {"X": 1}}), encoding="utf-8")
+    with pytest.raises(PipelineError, match=r"names notebooks \['09'\]"):
+        load_parameters(REPO_ROOT, stray, graph)
     flat = tmp_path / "flat.json"
     flat.write_text(json.dumps({"KS": [4]}), encoding="utf-8")
-    with pytest.raises(SystemExit, match="must be a JSON object of notebook number"):
-        execute_notebooks.load_parameter_file(flat, notebooks)
-    with pytest.raises(SystemExit, match="cannot read --params"):
-        execute_notebooks.load_parameter_file(tmp_path / "missing.json", notebooks)
+    with pytest.raises(PipelineError, match="must be a JSON object of notebook number"):
+        load_parameters(REPO_ROOT, flat, graph)
+    with pytest.raises(PipelineError, match="cannot read --params"):
+        load_parameters(REPO_ROOT, tmp_path / "missing.json", graph)
+    typo = tmp_path / "typo.json"
+    typo.write_text(json.dumps({"02": {"TOP_N": 5}, "06": {"N_BOTO": 10}}), encoding="utf-8")
+    with pytest.raises(PipelineError, match=r"06_narrative_arcs.ipynb: N_BOTO: no such parameter"):
+        load_parameters(REPO_ROOT, typo, graph)
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text(json.dumps({"03": {"KS": "4, 6"}}), encoding="utf-8")
+    with pytest.raises(PipelineError, match=r"KS: expects list like \[4, 6"):
+        load_parameters(REPO_ROOT, wrong, graph)
 
 
-def test_refresh_parameters_name_real_parameters() -> None:
-    """tests/fixtures/refresh_params.json only sets variables the parameters cells define."""
-    notebooks = sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    by_path = execute_notebooks.load_parameter_file(
-        REPO_ROOT / "tests/fixtures/refresh_params.json", notebooks
+def test_refresh_parameters_name_real_parameters_of_the_right_type() -> None:
+    """tests/fixtures/refresh_params.json only sets parameters the cells define, with values
+    of their type."""
+    values = load_parameters(
+        REPO_ROOT, REPO_ROOT / "tests/fixtures/refresh_params.json", load_graph(REPO_ROOT)
     )
-    assert by_path, "refresh_params.json sets no parameters"
-    for path, values in by_path.items():
-        assert not unknown_parameters(parameters_cell(path), list(values)), path.name
+    assert values, "refresh_params.json sets no parameters"
+    for name, given in values.items():
+        path = REPO_ROOT / load_graph(REPO_ROOT).step(name).notebook
+        assert parameter_problems(parameters_cell(path), given) == [], name
 
 
-def test_work_units_keep_the_topic_chain_together_and_order_the_longest_first() -> None:
-    chain = [
-        "notebooks/03_topic_model_selection.ipynb::Cell 0",
-        "notebooks/04_topics.ipynb::Cell 12",
-        "notebooks/06_narrative_arcs.ipynb::Cell 3",
-        "tests/test_topics.py::test_committed_doc_topics_honour_the_contract",
-    ]
-    assert {work_unit(n) for n in chain} == {TOPIC_CHAIN}
-    assert work_unit("notebooks/05_narrative_voice.ipynb::Cell 2") == (
-        "notebooks/05_narrative_voice.ipynb"
+def test_test_split_hands_out_the_longest_first_then_notebooks_in_dependency_order() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "tests_conftest", Path(__file__).parent / "conftest.py"
     )
-    assert work_unit("tests/test_refresh.py::test_x[a]") == "tests/test_refresh.py"
-    assert work_unit("tests/test_topics.py::test_jaccard") == "tests/test_topics.py"
-    ranks = [unit_rank(u) for u in FIRST] + [unit_rank("tests/test_segment.py")]
-    assert ranks == sorted(ranks) and len(set(ranks)) == len(ranks)
-    # every notebook the chain names exists (a renamed notebook would silently leave it)
-    for nodeid in chain[:3]:
-        assert (REPO_ROOT / nodeid.split("::")[0]).is_file(), nodeid
+    split = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(split)
+    notebooks = split.ordered_notebooks()
+    assert notebooks == sorted(notebooks) and len(notebooks) >= 6
+    others = [n for n in reversed(notebooks) if n not in split.FIRST]
+    units = ["tests/test_segment.py", *others, *reversed(split.FIRST)]
+    ranked = sorted(units, key=lambda u: split.unit_rank(u, notebooks))
+    assert ranked[: len(split.FIRST)] == list(split.FIRST)
+    rest = [u for u in ranked if u not in split.FIRST]
+    assert rest == [n for n in notebooks if n not in split.FIRST] + ["tests/test_segment.py"]
+    for unit in split.FIRST:  # a renamed file would silently leave the list
+        assert (REPO_ROOT / unit).is_file(), unit
+
+
+def test_a_child_process_executes_the_notebook_and_reports_its_error(tmp_path: Path) -> None:
+    """Here (other threads run: BLAS, pytest-xdist) the child is a fresh interpreter; in a
+    single-threaded process, as ``python -m dcs_tools.pipeline`` is, it is forked."""
+    assert _thread_count() > 1  # numpy's BLAS threads at least
+    good = _tiny(tmp_path, "01_good.ipynb", "print(LABEL * N)")
+    execute_in_child(good, {"N": 3})
+    assert nbformat.read(good, as_version=4).cells[-1].outputs[0].text == "xxx\n"
+    bad = _tiny(tmp_path, "02_bad.ipynb", "raise KeyError('gone')")
+    with pytest.raises(NotebookError, match=r"02_bad.ipynb: cell 2 .* raised KeyError"):
+        execute_in_child(bad)
+    forked = _tiny(tmp_path, "03_forked.ipynb", "print(LABEL * N)")
+    code = (
+        "import sys; from pathlib import Path;"
+        "from dcs_tools.notebook_run import _thread_count, execute_in_child;"
+        "assert _thread_count() == 1, _thread_count();"
+        "execute_in_child(Path(sys.argv[1]), {'N': 2})"
+    )
+    subprocess.run([sys.executable, "-c", code, str(forked)], check=True)
+    assert nbformat.read(forked, as_version=4).cells[-1].outputs[0].text == "xx\n"

@@ -3,8 +3,8 @@
 import subprocess
 from pathlib import Path
 
+from dcs_tools.project_copy import copy_project, project_files
 from helpers.paths import REPO_ROOT
-from helpers.project_copy import copy_project, project_files
 
 
 def test_project_files_lists_tracked_files_and_leaves_out_build_and_venv() -> None:

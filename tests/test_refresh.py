@@ -48,7 +48,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from helpers.project_copy import copy_project, project_files
+from dcs_tools.project_copy import copy_project, project_files
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = REPO_ROOT / "tests" / "fixtures" / "refresh"

@@ -12,14 +12,14 @@ import pandas as pd
 import pytest
 
 from bench import make_synthetic as ms
-from bench.scale_bench import growth_exponent
-from helpers import segment
-from helpers.paths import POSTS_PATH, RAW_DIR
-from helpers.scale import (
+from bench.scale import (
     iter_post_texts,
     load_bow,
     prepare_streamed,
 )
+from bench.scale_bench import growth_exponent
+from helpers import segment
+from helpers.paths import POSTS_PATH, RAW_DIR
 from helpers.text_prep import general_stopwords, prepare_corpus
 
 REAL_PARAGRAPHS = tuple(
@@ -213,7 +213,9 @@ def test_find_reprints_matches_the_pairwise_reference(tmp_path: Path) -> None:
 
 
 def test_find_reprints_on_the_real_corpus() -> None:
+    """Same pairs as the pairwise reference on the real files (which hold at least the
+    CYP Now reprint of an ADCS post; the count grows with the corpus, so it is not fixed)."""
     posts = _raw_posts(RAW_DIR)
     expected = segment.find_reprints_pairwise(posts)
-    assert len(expected) == 1
+    assert expected, "the real corpus should hold at least one reprint"
     assert segment.find_reprints(posts) == expected

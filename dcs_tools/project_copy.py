@@ -1,7 +1,8 @@
 """Copy the project as a clean clone would have it (for reruns that must not touch it).
 
-Used by ``scripts/run_with_params.py`` (rerun a notebook with other parameters)
-and by ``tests/test_refresh.py`` (add posts and refresh a copy).
+Used by ``dcs_tools.pipeline`` (the staging area of ``make notebooks``),
+``scripts/run_with_params.py`` (rerun a notebook with other parameters) and
+``tests/test_refresh.py`` (add posts and refresh a copy).
 """
 
 import shutil
@@ -9,17 +10,38 @@ import subprocess
 from pathlib import Path
 
 IGNORED_PARTS: frozenset[str] = frozenset(
-    {".git", ".venv", "build", "__pycache__", ".ipynb_checkpoints", ".pytest_cache"}
+    {
+        ".git",
+        ".venv",
+        "build",
+        "__pycache__",
+        ".ipynb_checkpoints",
+        ".pytest_cache",
+        ".ruff_cache",
+    }
 )
 
 
 def project_files(root: Path) -> list[Path]:
     """The project's files relative to ``root``: what git tracks plus untracked, unignored files.
 
-    Outside a git checkout every file below ``root`` is listed. Paths under
-    ``IGNORED_PARTS`` (virtual environment, build output, caches) are left out.
+    When ``root`` is not the top of a git checkout (a copy, or a folder inside another
+    checkout such as ``build/params/<run>/``), every file below ``root`` is listed.
+    Paths under ``IGNORED_PARTS`` (virtual environment, build output, caches) are left out.
     """
     try:
+        top = (
+            subprocess.run(
+                ["git", "rev-parse", "--show-toplevel"],
+                cwd=root,
+                capture_output=True,
+                check=True,
+            )
+            .stdout.decode()
+            .strip()
+        )
+        if Path(top).resolve() != Path(root).resolve():
+            raise subprocess.CalledProcessError(1, "git")
         listed = subprocess.run(
             ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
             cwd=root,
