@@ -11,15 +11,10 @@ Usage: ``.venv/bin/python scripts/draw_narrative_samples.py``
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from helpers import load_corpus  # noqa: E402
-from helpers.narrative import sentences_table  # noqa: E402
-from helpers.narrative.sampling import draw_obligation_sample, draw_role_sample  # noqa: E402
-from helpers.paths import DATA_DIR  # noqa: E402
+from helpers import load_corpus
+from helpers.narrative import sentences_table
+from helpers.narrative.sampling import draw_obligation_sample, draw_role_sample
+from helpers.paths import DATA_DIR
 
 SEED = 2027
 

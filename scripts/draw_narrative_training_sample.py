@@ -10,17 +10,12 @@ Usage: ``.venv/bin/python scripts/draw_narrative_training_sample.py``
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import pandas as pd  # noqa: E402
-
-from helpers import load_corpus  # noqa: E402
-from helpers.narrative import sentences_table  # noqa: E402
-from helpers.narrative.sampling import draw_role_sample  # noqa: E402
-from helpers.paths import DATA_DIR  # noqa: E402
+from helpers import load_corpus
+from helpers.narrative import sentences_table
+from helpers.narrative.sampling import draw_role_sample
+from helpers.paths import DATA_DIR
 
 SEED = 2028
 

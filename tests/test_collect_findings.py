@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-import collect_findings as cf
+from dcs_tools import findings_page as cf
 from helpers.paths import NOTEBOOKS_DIR
 
 

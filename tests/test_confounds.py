@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from helpers.confounds import (  # noqa: E402
+from helpers.confounds import (
     conferences,
     dating_phrases,
     presidencies,

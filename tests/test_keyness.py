@@ -4,16 +4,12 @@ post-level test (permutation over post labels, bootstrap interval, Gries' DP).""
 from __future__ import annotations
 
 import math
-import sys
 from itertools import combinations
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from helpers.keyness import (  # noqa: E402
+from helpers.keyness import (
     KEYNESS_COLUMNS,
     MIN_INTERVAL_FREQ,
     POST_KEYNESS_COLUMNS,

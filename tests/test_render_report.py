@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import base64
 import copy
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT / "scripts"))
+from dcs_tools import render_report
 
-import render_report  # noqa: E402
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
 
 # A 1x1 PNG.
 PNG_1PX = base64.b64encode(

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -37,12 +36,11 @@ from urllib.parse import unquote, urlparse
 import nbformat
 import pytest
 
+from dcs_tools import render_report
+from helpers.paths import BUILD_DIR, NOTEBOOKS_DIR
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT / "scripts"))
 
-import render_report  # noqa: E402
-
-from helpers.paths import BUILD_DIR, NOTEBOOKS_DIR  # noqa: E402
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [

@@ -15,16 +15,15 @@ the outputs are committed. Re-running gives identical files (fixed seed) on the 
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[3]
-sys.path.insert(0, str(ROOT))
+from helpers import load_corpus
+from helpers.narrative import sentences_table
 
-from helpers import load_corpus  # noqa: E402
-from helpers.narrative import sentences_table  # noqa: E402
+ROOT = Path(__file__).resolve().parents[3]
+
 
 SEED = 2026
 EXTRA = 51
