@@ -42,6 +42,7 @@ __all__ = [
     "LEXICON_FEATURES",
     "CrossFitted",
     "RidgeValence",
+    "candidates_from_features",
     "grouped_oof",
     "lexicon_features",
     "post_fold",
@@ -59,9 +60,10 @@ LEXICON_FEATURES = [
 ]
 # alpha: ridge penalty; lexicon_weight: scale of the standardised lexicon columns relative
 # to the TF-IDF columns (a larger weight lets the lexicon scores escape the penalty).
+# The grid was set by grouped cross-validation on training labels only (tuning-part posts).
 DEFAULT_GRID: dict[str, tuple[float, ...]] = {
-    "alpha": (1.0, 3.0, 10.0, 30.0),
-    "lexicon_weight": (0.3, 1.0, 3.0),
+    "alpha": (1.0, 3.0, 10.0),
+    "lexicon_weight": (0.03, 0.1, 0.3, 1.0),
 }
 
 
@@ -71,12 +73,24 @@ def lexicon_features(sentences: Sequence[str], overrides: pd.DataFrame) -> pd.Da
     rows = []
     for sentence in sentences:
         p, d = plain.polarity(sentence), domain.polarity(sentence)
-        rows.append(
-            [p["compound"], p["pos"], p["neg"], d["compound"], d["pos"], d["neg"]]
-        )
+        rows.append([p["compound"], p["pos"], p["neg"], d["compound"], d["pos"], d["neg"]])
     frame = pd.DataFrame(rows, columns=LEXICON_FEATURES[:-1], dtype=float)
     frame["pattern"] = pattern_polarity(list(sentences))
     return frame
+
+
+def candidates_from_features(features: pd.DataFrame) -> pd.DataFrame:
+    """The single-lexicon candidates of ``helpers.valence.candidate_scores``, computed from
+    ``lexicon_features`` (so VADER runs once per sentence)."""
+    return pd.DataFrame(
+        {
+            "vader_plain": features["vader_plain"],
+            "vader_domain": features["vader_domain"],
+            "vader_domain_balance": features["vader_domain_pos"] - features["vader_domain_neg"],
+            "pattern": features["pattern"],
+        },
+        index=features.index,
+    )
 
 
 def post_fold(doc_id: str, n_folds: int, seed: int) -> int:
@@ -142,7 +156,10 @@ class RidgeValence:
 
 def _grid_points(grid: dict[str, Sequence[float]]) -> list[dict[str, float]]:
     keys = sorted(grid)
-    return [dict(zip(keys, values, strict=True)) for values in itertools.product(*(grid[k] for k in keys))]
+    return [
+        dict(zip(keys, values, strict=True))
+        for values in itertools.product(*(grid[k] for k in keys))
+    ]
 
 
 def grouped_oof(

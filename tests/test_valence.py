@@ -4,14 +4,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.valence import load_valence_overrides
+from helpers.valence import candidate_scores, load_valence_overrides
 from helpers.valence_model import (
     LEXICON_FEATURES,
     CrossFitted,
     RidgeValence,
     _folds,
-    _grid_points,
     _grid_oof,
+    _grid_points,
+    candidates_from_features,
     grouped_oof,
     lexicon_features,
     post_fold,
@@ -28,11 +29,21 @@ def synthetic(n_posts: int = 20, per_post: int = 6, seed: int = 1) -> pd.DataFra
     rng = np.random.default_rng(seed)
     rows = []
     for p in range(n_posts):
-        for s in range(per_post):
+        for _ in range(per_post):
             good, bad = rng.integers(0, 3), rng.integers(0, 3)
-            words = list(rng.choice(FILLER, 5)) + list(rng.choice(GOOD, good)) + list(rng.choice(BAD, bad))
+            words = (
+                list(rng.choice(FILLER, 5))
+                + list(rng.choice(GOOD, good))
+                + list(rng.choice(BAD, bad))
+            )
             rng.shuffle(words)
-            rows.append({"doc_id": f"post{p:02d}", "text": " ".join(words), "y": float(np.clip(good - bad, -2, 2))})
+            rows.append(
+                {
+                    "doc_id": f"post{p:02d}",
+                    "text": " ".join(words),
+                    "y": float(np.clip(good - bad, -2, 2)),
+                }
+            )
     frame = pd.DataFrame(rows)
     frame["lex"] = rng.normal(size=len(frame))  # an uninformative lexicon column
     return frame
@@ -63,7 +74,10 @@ def test_ridge_learns_marker_words_and_is_deterministic() -> None:
     pa = a.predict(held["text"].tolist(), lex_of(held))
     assert np.array_equal(pa, b.predict(held["text"].tolist(), lex_of(held)))
     assert np.corrcoef(pa, held["y"])[0, 1] > 0.8
-    assert a.predict(["splendid brilliant"], np.zeros((1, 1)))[0] > a.predict(["dreadful crisis"], np.zeros((1, 1)))[0]
+    assert (
+        a.predict(["splendid brilliant"], np.zeros((1, 1)))[0]
+        > a.predict(["dreadful crisis"], np.zeros((1, 1)))[0]
+    )
     with pytest.raises(ValueError, match="not fitted"):
         RidgeValence().predict(["x"], np.zeros((1, 1)))
     with pytest.raises(ValueError, match="differ in length"):
@@ -73,7 +87,9 @@ def test_ridge_learns_marker_words_and_is_deterministic() -> None:
 def test_grouped_oof_never_uses_a_posts_own_labels() -> None:
     frame = synthetic()
     params = {"alpha": 1.0, "lexicon_weight": 1.0}
-    base = grouped_oof(frame["text"].tolist(), lex_of(frame), frame["y"], frame["doc_id"], params, 5, 3)
+    base = grouped_oof(
+        frame["text"].tolist(), lex_of(frame), frame["y"], frame["doc_id"], params, 5, 3
+    )
     assert np.isfinite(base).all()
     # Scramble the labels of one post: its own predictions must not move, others may.
     target = frame["doc_id"] == "post04"
@@ -93,12 +109,19 @@ def test_fast_grid_equals_the_sklearn_ridge() -> None:
     folds = _folds(frame["doc_id"], 4, 0)
     fast = _grid_oof(frame["text"].tolist(), lex_of(frame), frame["y"].to_numpy(), folds, points, 2)
     for row, params in zip(fast, points, strict=True):
-        slow = grouped_oof(frame["text"].tolist(), lex_of(frame), frame["y"], frame["doc_id"], params, 4, 0)
+        slow = grouped_oof(
+            frame["text"].tolist(), lex_of(frame), frame["y"], frame["doc_id"], params, 4, 0
+        )
         np.testing.assert_allclose(row, slow, atol=1e-8)
-    best, table = select_params(frame["text"].tolist(), lex_of(frame), frame["y"], frame["doc_id"], SMALL_GRID, 4, 0)
+    best, table = select_params(
+        frame["text"].tolist(), lex_of(frame), frame["y"], frame["doc_id"], SMALL_GRID, 4, 0
+    )
     assert len(table) == 4 and best in [{k: p[k] for k in sorted(p)} for p in points]
     assert table["cv_spearman"].max() == pytest.approx(
-        table.set_index(["alpha", "lexicon_weight"]).loc[(best["alpha"], best["lexicon_weight"]), "cv_spearman"])
+        table.set_index(["alpha", "lexicon_weight"]).loc[
+            (best["alpha"], best["lexicon_weight"]), "cv_spearman"
+        ]
+    )
 
 
 def test_cross_fitting_scores_each_post_only_with_a_model_not_trained_on_it() -> None:
@@ -120,7 +143,9 @@ def test_cross_fitting_scores_each_post_only_with_a_model_not_trained_on_it() ->
     # Determinism, and posts without labels (unseen posts) are scored too.
     again = CrossFitted(n_folds=4, seed=11, grid=SMALL_GRID).fit(texts, lex, frame["y"], groups)
     assert np.array_equal(pred, again.predict(texts, lex, groups))
-    new = again.predict(["splendid thriving staff", "dreadful failing budget"], np.zeros((2, 1)), ["new1", "new2"])
+    new = again.predict(
+        ["splendid thriving staff", "dreadful failing budget"], np.zeros((2, 1)), ["new1", "new2"]
+    )
     assert new[0] > new[1]
     assert list(model.chosen.columns) == ["training_sentences", "alpha", "lexicon_weight"]
     with pytest.raises(ValueError, match="not fitted"):
@@ -128,7 +153,21 @@ def test_cross_fitting_scores_each_post_only_with_a_model_not_trained_on_it() ->
 
 
 def test_lexicon_features_columns() -> None:
-    feats = lexicon_features(["We are proud of this brilliant team.", "Children in care."], load_valence_overrides())
+    feats = lexicon_features(
+        ["We are proud of this brilliant team.", "Children in care."], load_valence_overrides()
+    )
     assert list(feats.columns) == LEXICON_FEATURES
     assert feats.loc[0, "vader_plain"] > 0 and feats.loc[0, "vader_plain_pos"] > 0
     assert feats.loc[0, "pattern"] > 0
+
+
+def test_candidates_from_features_match_candidate_scores() -> None:
+    sentences = [
+        "Requires improvement, sadly.",
+        "We celebrate our children's trust.",
+        "Budgets fell.",
+    ]
+    overrides = load_valence_overrides()
+    expected = candidate_scores(sentences, overrides)
+    got = candidates_from_features(lexicon_features(sentences, overrides))
+    pd.testing.assert_frame_equal(got, expected, check_exact=False, atol=1e-12)
