@@ -4,7 +4,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.valence import candidate_scores, load_valence_overrides
+from helpers.valence import (
+    candidate_scores,
+    load_valence_overrides,
+    spearman_ci_by_post,
+    validity_table,
+)
 from helpers.valence_model import (
     LEXICON_FEATURES,
     CrossFitted,
@@ -171,3 +176,22 @@ def test_candidates_from_features_match_candidate_scores() -> None:
     expected = candidate_scores(sentences, overrides)
     got = candidates_from_features(lexicon_features(sentences, overrides))
     pd.testing.assert_frame_equal(got, expected, check_exact=False, atol=1e-12)
+
+
+def test_spearman_ci_by_post_resamples_whole_posts() -> None:
+    rng = np.random.default_rng(0)
+    posts = np.repeat([f"p{i}" for i in range(15)], 4)
+    human = rng.integers(-2, 3, size=len(posts)).astype(float)
+    scores = human + rng.normal(0, 1, size=len(posts))
+    rho, low, high = spearman_ci_by_post(human, scores, posts, n_boot=300, seed=1)
+    assert low < rho < high
+    assert (rho, low, high) == spearman_ci_by_post(human, scores, posts, n_boot=300, seed=1)
+    # Post effects shared by sentences widen the interval against a sentence bootstrap.
+    effect = np.repeat(rng.normal(0, 2, size=15), 4)
+    clustered = validity_table(
+        pd.Series(human + effect), pd.DataFrame({"m": scores + effect}), 300, 1, posts
+    )
+    row = clustered.loc["m"]
+    assert row["post_high"] - row["post_low"] > row["high"] - row["low"]
+    with pytest.raises(ValueError):
+        spearman_ci_by_post(human, scores, posts[:-1])
