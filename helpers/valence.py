@@ -27,7 +27,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from helpers.lexicons import load_lexicon
 from helpers.paths import DATA_DIR
-from helpers.stats import spearman_rho
+from helpers.stats import bootstrap_ci, spearman_rho
 from helpers.textnorm import fold_quotes
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "pattern_polarity",
     "spearman",
     "spearman_ci",
+    "spearman_ci_by_post",
     "validity_table",
 ]
 
@@ -273,12 +274,47 @@ def spearman_ci(
     return estimate, float(low), float(high)
 
 
+def spearman_ci_by_post(
+    human: Sequence[float],
+    scores: Sequence[float],
+    posts: Sequence[str],
+    n_boot: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> tuple[float, float, float]:
+    """``(rho, low, high)``: Spearman with a bootstrap over *posts* (``bootstrap_ci``): each
+    replicate draws posts with replacement and keeps all their sentences, so sentences of
+    one post, which resemble each other, are not counted as independent."""
+    h, s = np.asarray(human, dtype=float), np.asarray(scores, dtype=float)
+    post_arr = np.asarray([str(p) for p in posts])
+    if not h.shape == s.shape == post_arr.shape or h.ndim != 1:
+        raise ValueError("human, scores and posts must be 1-D and of equal length")
+    units = np.array(sorted(set(post_arr)))
+    rows_of = {u: np.flatnonzero(post_arr == u) for u in units}
+
+    def statistic(chosen: np.ndarray) -> float:
+        idx = np.concatenate([rows_of[u] for u in chosen])
+        return spearman_rho(h[idx], s[idx])
+
+    return bootstrap_ci(units, statistic, n_boot, seed, level)
+
+
 def validity_table(
-    human: pd.Series, measures: pd.DataFrame, n_boot: int = 1000, seed: int = 0
+    human: pd.Series,
+    measures: pd.DataFrame,
+    n_boot: int = 1000,
+    seed: int = 0,
+    posts: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """One row per measure: ``spearman, low, high, n`` against the human ratings."""
+    """One row per measure: ``spearman, low, high, n`` against the human ratings (interval by
+    bootstrap over sentences); with ``posts``, also ``post_low, post_high`` (over posts)."""
     rows = []
     for column in measures.columns:
         rho, low, high = spearman_ci(human.to_numpy(), measures[column].to_numpy(), n_boot, seed)
-        rows.append({"measure": column, "spearman": rho, "low": low, "high": high, "n": len(human)})
+        row = {"measure": column, "spearman": rho, "low": low, "high": high, "n": len(human)}
+        if posts is not None:
+            _, row["post_low"], row["post_high"] = spearman_ci_by_post(
+                human.to_numpy(), measures[column].to_numpy(), posts, n_boot, seed
+            )
+        rows.append(row)
     return pd.DataFrame(rows).set_index("measure")
