@@ -1,5 +1,6 @@
 """Unit tests for helpers.narrative (sentences, tags, actors, agency, roles, voice)."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -352,6 +353,36 @@ def test_agreement_matches_sklearn_and_has_intervals() -> None:
     assert result["n"] == 30
     assert result["kappa_low"] <= result["kappa"] <= result["kappa_high"]
     assert agreement(a, a, n_boot=50)["kappa"] == pytest.approx(1.0)
+    assert result["accuracy"] == pytest.approx(np.mean(np.array(a) == np.array(b)))
+    assert result["alpha"] == pytest.approx(alpha(a, b))
+
+
+def test_cluster_bootstrap_resamples_whole_groups() -> None:
+    from helpers.narrative.validation import agreement
+
+    a = ["x", "y", "y", "z", "x", "x", "y", "z", "z", "x"] * 2
+    b = ["x", "y", "z", "z", "x", "y", "y", "z", "x", "x"] * 2
+    # Each item copied five times inside its own group: resampling groups is resampling the
+    # original items, so estimate and interval equal those of the items on their own.
+    single = agreement(a, b, n_boot=300, seed=3)
+    copies = agreement(
+        [x for x in a for _ in range(5)],
+        [y for y in b for _ in range(5)],
+        n_boot=300,
+        seed=3,
+        groups=[g for g in range(len(a)) for _ in range(5)],
+    )
+    assert copies["n"] == 5 * single["n"] and copies["groups"] == single["groups"]
+    # (alpha is left out: its small-sample term changes when every item is copied)
+    for key in ("kappa", "kappa_low", "kappa_high", "accuracy_low", "accuracy_high"):
+        assert copies[key] == pytest.approx(single[key])
+    # Treating the copies as independent items understates the uncertainty.
+    naive = agreement(
+        [x for x in a for _ in range(5)], [y for y in b for _ in range(5)], n_boot=300, seed=3
+    )
+    assert naive["kappa_high"] - naive["kappa_low"] < copies["kappa_high"] - copies["kappa_low"]
+    with pytest.raises(ValueError, match="groups"):
+        agreement(a, b, groups=[1, 2])
 
 
 def test_classifier_features_and_cross_validation_are_deterministic() -> None:
