@@ -14,7 +14,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 export PYTHONHASHSEED := 0
 
-.PHONY: all install install-dev corpus notebooks report report-if-changed check test lint unit nbval browser bench bench-pipeline params lab clean help
+.PHONY: all install install-dev corpus notebooks findings report report-if-changed check test lint unit nbval browser bench bench-pipeline params lab clean help
 
 help:
 	@echo "make all     segment corpus/raw, run the notebooks whose inputs changed, render build/report"
@@ -26,7 +26,7 @@ help:
 	@echo "make lab     JupyterLab at the repository root (ARGS='--port 9999' passes flags on)"
 	@echo "make params NB=03 ARGS='-p KS \"[4, 6]\"'   rerun a notebook with other parameters on a copy"
 
-all: corpus notebooks report-if-changed
+all: corpus notebooks findings report-if-changed
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ corpus: $(STAMP)
 notebooks: $(STAMP)
 	$(PY) -m dcs_tools.pipeline notebooks $(if $(PARAMS),--params $(PARAMS)) $(if $(FORCE),--force) \
 		2> >(grep -v "running over TCP without encryption" >&2)
+
+# FINDINGS.md: every notebook's generated Findings, copied verbatim (a test fails if it is stale).
+findings: $(STAMP)
+	$(PY) -m dcs_tools.findings_page
 
 # Refuse to render a mixed state (outputs of different runs, or stale notebooks).
 check: $(STAMP)
