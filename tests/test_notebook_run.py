@@ -147,7 +147,7 @@ def test_parameter_file_is_matched_to_notebooks_by_number(tmp_path: Path) -> Non
         load_parameters(REPO_ROOT, typo, graph)
     wrong = tmp_path / "wrong.json"
     wrong.write_text(json.dumps({"03": {"KS": "4, 6"}}), encoding="utf-8")
-    with pytest.raises(PipelineError, match=r"KS: expects list like \[4, 6"):
+    with pytest.raises(PipelineError, match=r"KS: expects list like \[\d+(, \d+)*\], got str"):
         load_parameters(REPO_ROOT, wrong, graph)
 
 

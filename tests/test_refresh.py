@@ -289,3 +289,38 @@ def test_report_rendered_from_refreshed_notebooks(refreshed: dict) -> None:
         assert (report / f"{path.stem}.html").is_file()
         assert (report / "reader" / f"{path.stem}.html").is_file()
         assert f'href="{path.stem}.html"' in index
+
+
+def test_findings_follow_the_refreshed_outputs(refreshed: dict) -> None:
+    """Prose is generated from outputs: after the refresh the Findings quote the new corpus.
+
+    Checked on three findings whose numbers must move with the refresh: the count of distinct
+    posts (01), the posts analysed after the writer-role filter (02) and the number of topics
+    chosen on the refreshed corpus with other parameters (04, from ``model_choice.json``).
+    """
+    from dcs_tools.findings_page import notebook_findings
+    from helpers.corpus import director_posts, load_corpus
+
+    root = refreshed["root"]
+    posts = refreshed["posts"]
+    distinct = int(posts["duplicate_of"].isna().sum())
+    _, f01 = notebook_findings(root / "notebooks" / "01_segmentation.ipynb")
+    assert f"**{distinct} distinct posts**" in f01, f01[:600]
+    kept = len(director_posts(load_corpus(path=root / "corpus" / "segmented" / "posts.csv")))
+    _, f02 = notebook_findings(root / "notebooks" / "02_corpus_overview.ipynb")
+    assert f"{kept} of {distinct} distinct posts" in f02, f02[:600]
+    choice = json.loads((root / "results" / "topics" / "model_choice.json").read_text())
+    _, f04 = notebook_findings(root / "notebooks" / "04_topics.ipynb")
+    assert f"k = {choice['k']}" in f04, f04[:600]
+
+
+def test_reader_pages_show_the_parameter_banner(refreshed: dict) -> None:
+    """A page run with injected parameters says so, listing the values (issue 11)."""
+    params = json.loads(QUICK_PARAMS.read_text(encoding="utf-8"))
+    report = refreshed["root"] / "build" / "report" / "reader"
+    for path in _notebooks(refreshed["root"]):
+        page = (report / f"{path.stem}.html").read_text(encoding="utf-8")
+        injected = path.name[:2] in params
+        assert ('class="dcs-params"' in page) == injected, path.name
+        for name in params.get(path.name[:2], {}):
+            assert f"<code>{name} = " in page, f"{path.name}: banner lacks {name}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -98,16 +99,19 @@ def test_run_grid_same_table_whatever_the_executor() -> None:
 def test_committed_doc_topics_honour_the_contract() -> None:
     """results/topics/doc_topics.csv is what notebooks 05-06 join on (written by notebook 04)."""
     from helpers import load_corpus
+    from helpers.corpus import director_posts
     from helpers.paths import DATA_DIR, RESULTS_DIR
 
     table = pd.read_csv(RESULTS_DIR / "topics" / "doc_topics.csv")
+    choice = json.loads((RESULTS_DIR / "topics" / "model_choice.json").read_text(encoding="utf-8"))
+    modelled = director_posts(load_corpus(), include_unknown=choice["include_unknown_writer"])
     topic_cols = [c for c in table.columns if c.startswith("topic_")]
     k = len(topic_cols)
     assert list(table.columns) == ["doc_id", "dominant_topic", "dominant_label"] + [
         f"topic_{t:02d}" for t in range(1, k + 1)
     ]
     assert table["doc_id"].is_unique
-    assert sorted(table["doc_id"]) == sorted(load_corpus()["doc_id"])
+    assert sorted(table["doc_id"]) == sorted(modelled["doc_id"])
     shares = table[topic_cols].to_numpy()
     assert np.allclose(shares.sum(axis=1), 1.0, atol=5e-4 * k)
     assert (table["dominant_topic"] == shares.argmax(axis=1) + 1).all()
