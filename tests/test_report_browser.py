@@ -68,7 +68,7 @@ DOCS = render_report.find_docs(REPO_ROOT)
 #: Notebooks whose committed version still prints tables as text (their owners convert
 #: them to DataFrames). Strict: once a notebook shows only HTML tables its test passes,
 #: the xfail turns into a failure, and its name must be removed from this set.
-KNOWN_TEXT_TABLES = {"05_narrative_voice"}
+KNOWN_TEXT_TABLES: set[str] = set()
 
 
 #: Tables found on each reader page by ``test_page`` (so the table test need not reopen it).
