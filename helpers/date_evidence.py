@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.lexicons import load_lexicon
 from helpers.paths import DATA_DIR
 
 EVENTS_PATH: Path = DATA_DIR / "dated_events.csv"
@@ -116,12 +117,7 @@ class Evidence:
 
 def load_events(path: Path = EVENTS_PATH) -> pd.DataFrame:
     """Read the dated-events table, validating columns, dates and regular expressions."""
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: dated-events file not found")
-    events = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    missing = [c for c in EVENT_COLUMNS if c not in events.columns]
-    if missing:
-        raise ValueError(f"{path.name}: missing columns {missing}")
+    events = load_lexicon(path, EVENT_COLUMNS)
     for row in events.itertuples():
         where = f"{path.name} row {row.Index + 2} ({row.event_id})"
         try:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.lexicons import load_lexicon
 from helpers.paths import DATA_DIR
 
 ACTORS_PATH: Path = DATA_DIR / "actors.csv"
@@ -31,10 +32,7 @@ def load_actors(path: Path = ACTORS_PATH) -> pd.DataFrame:
     boundaries against the sentence text. Raises ``ValueError`` naming the file and row on
     a missing column or an invalid pattern.
     """
-    frame = pd.read_csv(path, encoding="utf-8", keep_default_na=False)
-    missing = {"actor", "pattern", "notes"} - set(frame.columns)
-    if missing:
-        raise ValueError(f"{path.name}: missing columns {sorted(missing)}")
+    frame = load_lexicon(path, ["actor", "pattern", "notes"])
     for row in frame.itertuples():
         if not row.actor or not row.pattern:
             raise ValueError(f"{path.name}: empty actor or pattern on row {row.Index + 2}")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.lexicons import load_lexicon
 from helpers.narrative.actors import compile_actor_patterns, find_mentions
 from helpers.narrative.agency import Agency, code_agency
 from helpers.narrative.language import pos_tag
@@ -21,13 +22,9 @@ def load_verb_categories(path: Path = VERB_CATEGORIES_PATH) -> pd.DataFrame:
     Roles must be hero|villain|victim|none. Raises ``ValueError`` naming the file on a
     missing column, a duplicated lemma or an unknown role.
     """
-    frame = pd.read_csv(path, encoding="utf-8", keep_default_na=False)
-    needed = {"lemma", "category", "agent_role", "patient_role", "notes"}
-    if missing := needed - set(frame.columns):
-        raise ValueError(f"{path.name}: missing columns {sorted(missing)}")
-    dupes = frame["lemma"][frame["lemma"].duplicated()].tolist()
-    if dupes:
-        raise ValueError(f"{path.name}: duplicated lemmas {dupes}")
+    frame = load_lexicon(
+        path, ["lemma", "category", "agent_role", "patient_role", "notes"], key="lemma"
+    )
     roles = {"hero", "villain", "victim", "none"}
     bad = set(frame["agent_role"]) | set(frame["patient_role"])
     if bad - roles:
