@@ -58,6 +58,7 @@ from dcs_tools.graph import (
 )
 
 ROOT_ENV = "DCS_VOICES_ROOT"  # as in helpers.paths
+CACHE_ENV = "DCS_VOICES_CACHE"  # as in helpers.paths
 STATE_FILE = "results/pipeline_state.json"
 REPORT_KEY = "build/report-source.sha256"
 STAGE_DIR = "build/stage"
@@ -372,6 +373,8 @@ def run_notebooks(
         if stage.exists():
             shutil.rmtree(stage)
         copy_project(root, stage)
+        # content-keyed caches (topic fits, sentence splits) live in the project, not the stage
+        os.environ.setdefault(CACHE_ENV, str(root / "build" / "cache"))
         before = tree_digests(stage)
         started = time.perf_counter()
         for number, (step, why) in enumerate(todo, start=1):

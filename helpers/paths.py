@@ -81,3 +81,8 @@ RESULTS_DIR: Path = REPO_ROOT / "results"
 FIGURES_DIR: Path = REPO_ROOT / "figures"
 NOTEBOOKS_DIR: Path = REPO_ROOT / "notebooks"
 BUILD_DIR: Path = REPO_ROOT / "build"
+#: Where fitted models and parses are cached (content-keyed, so any run may share them).
+#: ``make all`` executes notebooks in a staging copy and points ``$DCS_VOICES_CACHE`` at the
+#: project's own ``build/cache``, so the cache survives from one run to the next.
+CACHE_ENV = "DCS_VOICES_CACHE"
+CACHE_DIR: Path = Path(os.environ[CACHE_ENV]) if os.environ.get(CACHE_ENV) else BUILD_DIR / "cache"

@@ -70,3 +70,16 @@ def test_a_copy_writes_only_into_itself(tmp_path: Path, via: str) -> None:
     assert Path(done.stdout.strip()) == (copy / "results").resolve()
     assert (copy / "results" / probe).is_file()
     assert not (REPO_ROOT / "results" / probe).exists()
+
+
+def test_cache_folder_follows_the_environment(tmp_path: Path) -> None:
+    """make all runs notebooks in a staging copy; the cache must stay in the project."""
+
+    code = "from helpers.paths import CACHE_DIR, BUILD_DIR; print(CACHE_DIR); print(BUILD_DIR)"
+    env = {k: v for k, v in os.environ.items() if k != "DCS_VOICES_CACHE"}
+    default = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    cache, build = default.stdout.split()
+    assert Path(cache) == Path(build) / "cache"
+    env["DCS_VOICES_CACHE"] = str(tmp_path)
+    moved = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert Path(moved.stdout.split()[0]) == tmp_path

@@ -28,7 +28,7 @@ import pandas as pd
 import pysbd
 from textblob.en import tag as _pattern_tag
 
-from helpers.paths import BUILD_DIR
+from helpers.paths import CACHE_DIR
 from helpers.textnorm import fold_quotes
 
 VERB_TAGS: frozenset[str] = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "MD"})
@@ -152,7 +152,7 @@ def pos_tag(sentence: str) -> tuple[tuple[str, str, int, int], ...]:
     return tuple((w, t, s, e) for (w, s, e), t in zip(tokens, tags, strict=True))
 
 
-SENTENCE_CACHE: Path = BUILD_DIR / "cache" / "sentences.json"
+SENTENCE_CACHE: Path = CACHE_DIR / "sentences.json"
 # Change when split_sentences or normalise_text changes: old cache entries are then ignored.
 SENTENCE_CACHE_VERSION = "1"
 
