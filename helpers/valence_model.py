@@ -11,6 +11,8 @@
 * ``grouped_oof``: out-of-fold predictions with folds by post (no post in both the fitting
   and the predicted rows); ``select_params``: the grid point with the highest Spearman
   correlation of those predictions.
+* ``merge_labels``: one labelled row per sentence from several coders' tables, a preferred
+  coder winning where two coders rated the same sentence (training set of the deployed model).
 * ``CrossFitted``: ``n_folds`` models, model ``f`` fitted (hyperparameters chosen by grouped
   cross-validation inside its own training rows) on the labelled sentences of posts *not* in
   fold ``f``; a sentence of a post in fold ``f`` is scored only by model ``f``. No sentence is
@@ -45,6 +47,7 @@ __all__ = [
     "candidates_from_features",
     "grouped_oof",
     "lexicon_features",
+    "merge_labels",
     "post_fold",
     "select_params",
 ]
@@ -330,3 +333,35 @@ class CrossFitted:
                 raise RuntimeError("a post would be scored by a model trained on it")
             out[idx] = self.models[int(fold)].predict([texts[i] for i in idx], lex[idx])
         return out
+
+
+LABEL_COLUMNS = ["sent_id", "doc_id", "sentence", "valence"]
+
+
+def merge_labels(sources: dict[str, pd.DataFrame], prefer: str) -> pd.DataFrame:
+    """One labelled row per sentence from several coders' tables.
+
+    ``sources`` maps a coder's name to a table with ``LABEL_COLUMNS``; where two coders rated
+    the same ``sent_id``, the coder ``prefer`` wins (otherwise the first coder in ``sources``
+    order). Returns ``LABEL_COLUMNS`` plus ``coder``, sorted by ``sent_id`` (deterministic).
+    A sentence assigned to two different posts, or a missing rating, is an error.
+    """
+    if prefer not in sources:
+        raise ValueError(f"merge_labels: preferred coder {prefer!r} is not among the sources")
+    frames = []
+    order = [prefer, *(c for c in sources if c != prefer)]
+    for rank, coder in enumerate(order):
+        table = sources[coder]
+        missing = [c for c in LABEL_COLUMNS if c not in table.columns]
+        if missing:
+            raise ValueError(f"merge_labels: coder {coder}'s table lacks columns {missing}")
+        if table["valence"].isna().any():
+            raise ValueError(f"merge_labels: coder {coder} has sentences without a rating")
+        frames.append(table[LABEL_COLUMNS].assign(coder=coder, _rank=rank))
+    merged = pd.concat(frames, ignore_index=True)
+    posts = merged.groupby("sent_id")["doc_id"].nunique()
+    if (posts > 1).any():
+        raise ValueError(f"merge_labels: sentence {posts[posts > 1].index[0]} is in two posts")
+    merged = merged.sort_values(["sent_id", "_rank"], kind="stable")
+    merged = merged.drop_duplicates("sent_id", keep="first").drop(columns="_rank")
+    return merged.reset_index(drop=True)
