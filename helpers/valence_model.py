@@ -11,6 +11,8 @@
 * ``grouped_oof``: out-of-fold predictions with folds by post (no post in both the fitting
   and the predicted rows); ``select_params``: the grid point with the highest Spearman
   correlation of those predictions.
+* ``merge_labels``: one labelled row per sentence from several coders' tables, a preferred
+  coder winning where two coders rated the same sentence (training set of the deployed model).
 * ``CrossFitted``: ``n_folds`` models, model ``f`` fitted (hyperparameters chosen by grouped
   cross-validation inside its own training rows) on the labelled sentences of posts *not* in
   fold ``f``; a sentence of a post in fold ``f`` is scored only by model ``f``. No sentence is
@@ -45,6 +47,7 @@ __all__ = [
     "candidates_from_features",
     "grouped_oof",
     "lexicon_features",
+    "merge_labels",
     "post_fold",
     "select_params",
 ]
@@ -200,9 +203,10 @@ def _grid_oof(
     """Out-of-fold predictions for every grid point at once (rows: points).
 
     The same ridge as ``RidgeValence`` (centred design, unpenalised intercept), solved in
-    its kernel form: per fold the TF-IDF and the kernels are built once and each grid point
-    costs one Cholesky solve. ``tests/test_valence_model.py`` checks it against
-    ``grouped_oof``.
+    its kernel form: per fold the TF-IDF and the (sparse-product) kernels are built once,
+    each penalty costs one Cholesky factorisation, and each lexicon weight a small
+    Woodbury correction (the lexicon block has only ``len(LEXICON_FEATURES)`` columns).
+    ``tests/test_valence.py`` checks it against ``grouped_oof``.
     """
     out = np.full((len(points), len(y)), np.nan)
     for fold in np.unique(folds):
@@ -211,25 +215,37 @@ def _grid_oof(
             continue
         train, test = np.flatnonzero(~held), np.flatnonzero(held)
         vec = TfidfVectorizer(ngram_range=(1, 2), min_df=min_df, sublinear_tf=True, lowercase=True)
-        w_train = vec.fit_transform([texts[i] for i in train]).toarray()
-        w_test = vec.transform([texts[i] for i in test]).toarray()
+        w_train = vec.fit_transform([texts[i] for i in train]).tocsr()
+        w_test = vec.transform([texts[i] for i in test]).tocsr()
         z = lex[train]
         z_mean, z_sd = z.mean(axis=0), z.std(axis=0)
         z_sd = np.where(z_sd > 0, z_sd, 1.0)
         z_train, z_test = (z - z_mean) / z_sd, (lex[test] - z_mean) / z_sd
-        w_mean, zc_mean = w_train.mean(axis=0), z_train.mean(axis=0)
-        wc, zc = w_train - w_mean, z_train - zc_mean
+        zc_mean = z_train.mean(axis=0)
+        zc, zt = z_train - zc_mean, z_test - zc_mean
+        # Centred word kernels from sparse products: (W - 1m')(V - 1m')' expanded, so the
+        # dense document-by-vocabulary matrix is never built.
+        w_mean = np.asarray(w_train.mean(axis=0)).ravel()
+        wm_train, wm_test = w_train @ w_mean, w_test @ w_mean
+        mm = float(w_mean @ w_mean)
+        k_w = (w_train @ w_train.T).toarray() - wm_train[:, None] - wm_train[None, :] + mm
+        t_w = (w_test @ w_train.T).toarray() - wm_test[:, None] - wm_train[None, :] + mm
+        y_mean = y[train].mean()
+        yc = y[train] - y_mean
+        eye = np.eye(len(train))
         with threadpool_limits(limits=1):
-            k_w, k_z = wc @ wc.T, zc @ zc.T
-            t_w, t_z = (w_test - w_mean) @ wc.T, (z_test - zc_mean) @ zc.T
-            y_mean = y[train].mean()
-            yc = y[train] - y_mean
-            for j, params in enumerate(points):
-                lw2 = params["lexicon_weight"] ** 2
-                kernel = k_w + lw2 * k_z
-                kernel[np.diag_indices_from(kernel)] += params["alpha"]
-                dual = cho_solve(cho_factor(kernel), yc)
-                out[j, test] = (t_w + lw2 * t_z) @ dual + y_mean
+            for alpha in sorted({p["alpha"] for p in points}):
+                # (K_w + alpha I) is factored once per alpha; the low-rank lexicon kernel
+                # lw^2 Z Z' is added by the Woodbury identity for every lexicon weight.
+                factor = cho_factor(k_w + alpha * eye)
+                a_y, a_z = cho_solve(factor, yc), cho_solve(factor, zc)
+                for j, params in enumerate(points):
+                    if params["alpha"] != alpha:
+                        continue
+                    lw2 = params["lexicon_weight"] ** 2
+                    small = np.eye(zc.shape[1]) / lw2 + zc.T @ a_z
+                    dual = a_y - a_z @ np.linalg.solve(small, zc.T @ a_y)
+                    out[j, test] = t_w @ dual + lw2 * (zt @ (zc.T @ dual)) + y_mean
     return out
 
 
@@ -317,3 +333,35 @@ class CrossFitted:
                 raise RuntimeError("a post would be scored by a model trained on it")
             out[idx] = self.models[int(fold)].predict([texts[i] for i in idx], lex[idx])
         return out
+
+
+LABEL_COLUMNS = ["sent_id", "doc_id", "sentence", "valence"]
+
+
+def merge_labels(sources: dict[str, pd.DataFrame], prefer: str) -> pd.DataFrame:
+    """One labelled row per sentence from several coders' tables.
+
+    ``sources`` maps a coder's name to a table with ``LABEL_COLUMNS``; where two coders rated
+    the same ``sent_id``, the coder ``prefer`` wins (otherwise the first coder in ``sources``
+    order). Returns ``LABEL_COLUMNS`` plus ``coder``, sorted by ``sent_id`` (deterministic).
+    A sentence assigned to two different posts, or a missing rating, is an error.
+    """
+    if prefer not in sources:
+        raise ValueError(f"merge_labels: preferred coder {prefer!r} is not among the sources")
+    frames = []
+    order = [prefer, *(c for c in sources if c != prefer)]
+    for rank, coder in enumerate(order):
+        table = sources[coder]
+        missing = [c for c in LABEL_COLUMNS if c not in table.columns]
+        if missing:
+            raise ValueError(f"merge_labels: coder {coder}'s table lacks columns {missing}")
+        if table["valence"].isna().any():
+            raise ValueError(f"merge_labels: coder {coder} has sentences without a rating")
+        frames.append(table[LABEL_COLUMNS].assign(coder=coder, _rank=rank))
+    merged = pd.concat(frames, ignore_index=True)
+    posts = merged.groupby("sent_id")["doc_id"].nunique()
+    if (posts > 1).any():
+        raise ValueError(f"merge_labels: sentence {posts[posts > 1].index[0]} is in two posts")
+    merged = merged.sort_values(["sent_id", "_rank"], kind="stable")
+    merged = merged.drop_duplicates("sent_id", keep="first").drop(columns="_rank")
+    return merged.reset_index(drop=True)

@@ -20,6 +20,7 @@ from helpers.valence_model import (
     candidates_from_features,
     grouped_oof,
     lexicon_features,
+    merge_labels,
     post_fold,
     select_params,
 )
@@ -195,3 +196,75 @@ def test_spearman_ci_by_post_resamples_whole_posts() -> None:
     assert row["post_high"] - row["post_low"] > row["high"] - row["low"]
     with pytest.raises(ValueError):
         spearman_ci_by_post(human, scores, posts[:-1])
+
+
+def coder_tables(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Coder A rates every third sentence, coder C the rest plus some of A's (overlap)."""
+    table = frame.assign(
+        sent_id=[f"{d}-s{i:03d}" for i, d in enumerate(frame["doc_id"])],
+        sentence=frame["text"],
+        valence=frame["y"],
+    )
+    in_a = np.arange(len(table)) % 3 == 0
+    overlap = np.arange(len(table)) % 6 == 0  # rated by both A and C
+    c = table[~in_a | overlap].copy()
+    c.loc[overlap[~in_a | overlap], "valence"] = -9.0  # C's rating of shared items must lose
+    return {"C": c, "A": table[in_a]}
+
+
+def test_merge_labels_prefers_the_named_coder_and_keeps_one_row_per_sentence() -> None:
+    tables = coder_tables(synthetic())
+    merged = merge_labels(tables, prefer="A")
+    assert merged["sent_id"].is_unique
+    assert len(merged) == len(set(tables["A"]["sent_id"]) | set(tables["C"]["sent_id"]))
+    assert (merged["valence"] != -9.0).all()
+    assert set(merged.loc[merged["coder"] == "A", "sent_id"]) == set(tables["A"]["sent_id"])
+    assert merged.equals(merge_labels(dict(reversed(list(tables.items()))), prefer="A"))
+    with pytest.raises(ValueError, match="preferred coder"):
+        merge_labels(tables, prefer="Z")
+    bad = tables["C"].copy()
+    bad.loc[bad.index[0], "valence"] = np.nan
+    with pytest.raises(ValueError, match="without a rating"):
+        merge_labels({"A": tables["A"], "C": bad}, prefer="A")
+    moved = tables["C"].copy()
+    shared = moved["sent_id"].isin(tables["A"]["sent_id"])
+    moved.loc[shared, "doc_id"] = "elsewhere"
+    with pytest.raises(ValueError, match="two posts"):
+        merge_labels({"A": tables["A"], "C": moved}, prefer="A")
+
+
+def test_deployed_model_never_scores_a_post_with_its_own_labels_and_is_deterministic() -> None:
+    frame = synthetic(n_posts=24)
+    tables = coder_tables(frame)
+
+    def deployed(sources: dict[str, pd.DataFrame]) -> np.ndarray:
+        labels = merge_labels(sources, prefer="A")
+        lex = lexicon_stub(labels)
+        model = CrossFitted(n_folds=5, seed=3, grid=SMALL_GRID).fit(
+            labels["sentence"].tolist(), lex, labels["valence"], labels["doc_id"].tolist()
+        )
+        for fold, posts in model.trained_posts.items():
+            own = {d for d in labels["doc_id"] if post_fold(d, 5, 3) == fold}
+            assert not own & posts  # no post in the training set of the model that scores it
+        return model.predict(labels["sentence"].tolist(), lex, labels["doc_id"].tolist())
+
+    base = deployed(tables)
+    assert np.isfinite(base).all()
+    assert np.array_equal(base, deployed(tables))  # deterministic
+    # Relabel one post in every coder's table: its own out-of-fold scores do not move.
+    changed = {}
+    for coder, table in tables.items():
+        table = table.copy()
+        hit = table["doc_id"] == "post05"
+        table.loc[hit, "valence"] = 2.0 - table.loc[hit, "valence"]
+        changed[coder] = table
+    labels = merge_labels(tables, prefer="A")
+    target = (labels["doc_id"] == "post05").to_numpy()
+    after = deployed(changed)
+    assert np.array_equal(base[target], after[target])
+    assert not np.array_equal(base[~target], after[~target])
+
+
+def lexicon_stub(labels: pd.DataFrame) -> np.ndarray:
+    """A fixed uninformative lexicon column per sentence (a function of its id only)."""
+    return np.array([[post_fold(s, 97, 0) / 97.0] for s in labels["sent_id"]])
