@@ -96,23 +96,32 @@ def draw_role_sample(
             )
     frame = pd.DataFrame(rows)
     if previous_coded is not None:
-        old = pd.read_csv(previous_coded, usecols=["sent_id", "char_start"])
-        done = set(zip(old["sent_id"], old["char_start"], strict=True))
-        keep = [
-            (s, c) not in done for s, c in zip(frame["sent_id"], frame["char_start"], strict=True)
-        ]
-        frame = frame[keep]
+        frame = _drop_coded(frame, pd.read_csv(previous_coded, usecols=["sent_id", "char_start"]))
     if exclude is not None:
-        done = set(zip(exclude["sent_id"], exclude["char_start"], strict=True))
-        keep = [
-            (s, c) not in done for s, c in zip(frame["sent_id"], frame["char_start"], strict=True)
-        ]
-        frame = frame[keep]
+        frame = _drop_coded(frame, exclude)
     parts = []
     for (_, cued), group in frame.groupby(["actor", "cued"], sort=True):
         n = per_actor_cued if cued else per_actor_plain
         parts.append(group.sample(n=min(n, len(group)), random_state=seed))
     sample = pd.concat(parts).sort_values(["sent_id", "char_start"])
+    return _coding_items(sample, prefix, seed, second_share)
+
+
+def _drop_coded(frame: pd.DataFrame, coded: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``frame`` whose ``(sent_id, char_start)`` is not among ``coded``'s."""
+    done = set(zip(coded["sent_id"], coded["char_start"], strict=True))
+    keep = [(s, c) not in done for s, c in zip(frame["sent_id"], frame["char_start"], strict=True)]
+    return frame[keep]
+
+
+def _coding_items(
+    sample: pd.DataFrame, prefix: str, seed: int, second_share: float
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Shuffle and number a sample: ``(items, keys)`` as both samplers return them.
+
+    ``items`` is what a coder sees (``item_id, sentence`` with the span in ``[[ ]]``); ``keys``
+    keeps everything else, with the split by post and the coder B flag.
+    """
     sample = sample.sample(frac=1.0, random_state=seed).reset_index(drop=True)
     sample.insert(0, "item_id", [f"{prefix}{i + 1:04d}" for i in range(len(sample))])
     sample["split"] = split_by_post(sample["doc_id"], seed).to_numpy()
@@ -128,8 +137,7 @@ def draw_role_sample(
             ],
         }
     )
-    keys = sample.drop(columns=["sentence"])
-    return items, keys
+    return items, sample.drop(columns=["sentence"])
 
 
 ROLE_CUE_WORDS: frozenset[str] = frozenset(
@@ -191,19 +199,4 @@ def draw_obligation_sample(
                     "sentence": text,
                 }
             )
-    sample = pd.DataFrame(rows).sample(frac=1.0, random_state=seed).reset_index(drop=True)
-    sample.insert(0, "item_id", [f"O{i + 1:04d}" for i in range(len(sample))])
-    sample["split"] = split_by_post(sample["doc_id"], seed).to_numpy()
-    sample["coder_b"] = assign_second_coder(len(sample), second_share, seed)
-    items = pd.DataFrame(
-        {
-            "item_id": sample["item_id"],
-            "sentence": [
-                mark_span(s, a, b)
-                for s, a, b in zip(
-                    sample["sentence"], sample["char_start"], sample["char_end"], strict=True
-                )
-            ],
-        }
-    )
-    return items, sample.drop(columns=["sentence"])
+    return _coding_items(pd.DataFrame(rows), "O", seed, second_share)
