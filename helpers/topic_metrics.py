@@ -365,6 +365,45 @@ def summarise_cells(results: Sequence[dict], bar: float) -> tuple[pd.DataFrame, 
 DIAGNOSTICS: tuple[str, ...] = ("heldout_ll", "c_npmi", "exclusivity")
 
 
+def promote_cells(screen: pd.DataFrame, bar: float, margin: float) -> list[tuple[str, int]]:
+    """The (setup, k) cells of a screening ``summarise_cells`` table that go on to the full
+    evaluation: every cell whose median stability at screening is at least ``bar - margin``,
+    and in any case the most stable cell (ties: the smaller k), so that at least one cell is
+    fully evaluated. In the order of ``screen``."""
+    if screen.empty:
+        raise ValueError("promote_cells: no cells")
+    if margin < 0:
+        raise ValueError(f"promote_cells: margin must be >= 0, got {margin}")
+    best = screen.sort_values(["stability", "k"], ascending=[False, True], kind="stable").iloc[0]
+    keep = (screen["stability"] >= bar - margin - 1e-12) | (
+        (screen["setup"] == best["setup"]) & (screen["k"] == best["k"])
+    )
+    return [(str(r.setup), int(r.k)) for r in screen[keep].itertuples(index=False)]
+
+
+def merge_stages(
+    screen: pd.DataFrame, full: pd.DataFrame, promoted: Sequence[tuple[str, int]]
+) -> pd.DataFrame:
+    """One table of every cell: the full evaluation's row for promoted cells, the screening
+    row for the others, in the screening table's order, with ``evaluation`` saying which
+    ("full" or "screen")."""
+    chosen = set(promoted)
+    full_keys = {(str(s), int(k)) for s, k in zip(full["setup"], full["k"], strict=True)}
+    if missing := chosen - full_keys:
+        raise ValueError(
+            f"merge_stages: promoted cells without a full evaluation: {sorted(missing)}"
+        )
+    rows = []
+    for _, row in screen.iterrows():
+        key = (str(row["setup"]), int(row["k"]))
+        if key in chosen:
+            match = full[(full["setup"] == key[0]) & (full["k"] == key[1])].iloc[0]
+            rows.append({**match.to_dict(), "evaluation": "full"})
+        else:
+            rows.append({**row.to_dict(), "evaluation": "screen"})
+    return pd.DataFrame(rows)
+
+
 def choose_cell(
     cells: pd.DataFrame, bar: float, min_k: int, tolerance: float
 ) -> tuple[pd.Series, pd.DataFrame, str]:

@@ -27,6 +27,7 @@ older (k x seed) gensim grid interface on top of it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
@@ -67,9 +68,15 @@ SMOOTHING: float = 0.01
 
 FAMILIES: tuple[str, ...] = ("lda", "nmf", "sklearn_lda", "tomotopy")
 
+#: Families whose fit does not depend on the seed (NMF's ``nndsvd`` start is fixed): their
+#: tasks that differ only in the seed share one cache key and are fitted once per run.
+SEED_FREE_FAMILIES: frozenset[str] = frozenset({"nmf"})
+
 #: Part of every cache key: raise it whenever ``_fit_one`` changes what it computes, so
-#: that results cached by an older version are never read back.
-CACHE_VERSION: int = 2
+#: that results cached by an older version are never read back. The key also holds a hash of
+#: this module's and ``topic_metrics``' source (``_code_hash``), so an edit that forgets to
+#: raise it still cannot read back a stale fit.
+CACHE_VERSION: int = 3
 UNITS: tuple[str, ...] = ("posts", "paragraphs")
 
 
@@ -389,6 +396,10 @@ class FitTask:
     ``replicate`` is ``None`` for a fit on every post (a *seed* fit); otherwise the fit uses
     the posts drawn by ``resample_posts(n_posts, fraction, replicate)`` and scores the posts
     left out (a *resample* fit, Greene, O'Callaghan and Cunningham 2014).
+
+    ``reference`` marks the seed fit whose paragraph shares are kept (``theta_paragraphs``,
+    which notebook 04 uses to find the passage that carries a topic); other fits skip that
+    inference.
     """
 
     setup: Setup
@@ -397,6 +408,7 @@ class FitTask:
     replicate: int | None = None
     fraction: float = 0.8
     topn: int = 10
+    reference: bool = False
 
     @property
     def kind(self) -> str:
@@ -408,14 +420,27 @@ class FitTask:
                 CACHE_VERSION,
                 self.setup.key(),
                 self.k,
-                self.seed,
+                self.seed if self.setup.family not in SEED_FREE_FAMILIES else None,
                 self.replicate,
                 self.fraction,
                 self.topn,
+                self.reference,
+                _code_hash(),
             ],
             sort_keys=True,
         )
         return hashlib.sha256(f"{data_fingerprint}|{payload}".encode()).hexdigest()
+
+
+@functools.cache
+def _code_hash() -> str:
+    """SHA-256 of the source of the modules that compute a fit (part of the cache key)."""
+    from helpers import topic_metrics
+
+    digest = hashlib.sha256()
+    for module_file in (__file__, topic_metrics.__file__):
+        digest.update(Path(module_file).read_bytes())
+    return digest.hexdigest()
 
 
 def resample_posts(n_posts: int, fraction: float, replicate: int) -> tuple[np.ndarray, np.ndarray]:
@@ -462,13 +487,15 @@ def _fit_one(task: FitTask, data: TopicData) -> dict[str, Any]:
         }
         if task.replicate is None:
             post_counts = data.counts("posts")
-            out["theta_posts"] = posts_theta(fitted.infer, data, setup.unit)
-            if data.para_tokens:
-                out["theta_paragraphs"] = fitted.infer(data.counts("paragraphs"))
+            theta_paragraphs = None
+            if data.para_tokens and (task.reference or setup.unit == "paragraphs"):
+                theta_paragraphs = fitted.infer(data.counts("paragraphs"))
+            out["theta_posts"] = posts_theta(fitted.infer, data, setup.unit, theta_paragraphs)
+            if task.reference and theta_paragraphs is not None:
+                out["theta_paragraphs"] = theta_paragraphs
             out["post_tokens"] = np.asarray(post_counts.sum(axis=1)).ravel()
-            reference = Dictionary([list(doc) for doc in data.post_tokens])
-            out["c_npmi"] = coherence(
-                out["top_words"], data.post_tokens, reference, "c_npmi", task.topn
+            out["c_npmi"] = corpus_coherence(data.post_tokens, "c_npmi", task.topn).per_topic(
+                out["top_words"]
             )
         else:
             observed, held = completion_split([data.post_tokens[i] for i in left])
@@ -482,14 +509,18 @@ def _fit_one(task: FitTask, data: TopicData) -> dict[str, Any]:
 
 
 def posts_theta(
-    infer: Callable[[csr_matrix], np.ndarray], data: TopicData, unit: str
+    infer: Callable[[csr_matrix], np.ndarray],
+    data: TopicData,
+    unit: str,
+    theta_paragraphs: np.ndarray | None = None,
 ) -> np.ndarray:
     """Posts x topics shares; a paragraph model's paragraph shares are averaged per post,
-    weighted by each paragraph's prepared tokens."""
+    weighted by each paragraph's prepared tokens (``theta_paragraphs``, if given, are those
+    shares already inferred)."""
     if unit == "posts":
         return infer(data.counts("posts"))
     paras = data.counts("paragraphs")
-    theta_p = infer(paras)
+    theta_p = infer(paras) if theta_paragraphs is None else theta_paragraphs
     weights = np.asarray(paras.sum(axis=1)).ravel()
     out = np.zeros((data.n_posts, theta_p.shape[1]))
     np.add.at(out, np.asarray(data.para_post), theta_p * weights[:, None])
@@ -520,13 +551,21 @@ def run_fits(
     fingerprint = data.fingerprint() if cache_dir is not None else ""
     results: list[dict[str, Any] | None] = [None] * len(tasks)
     todo: list[int] = []
+    # tasks with the same key (a seed-free family at several seeds) are fitted once
+    first_of_key: dict[str, int] = {}
+    copies: dict[int, list[int]] = {}
     for i, task in enumerate(tasks):
-        path = cache_dir / f"{task.key(fingerprint)}.pkl" if cache_dir is not None else None
+        key = task.key(fingerprint)
+        path = cache_dir / f"{key}.pkl" if cache_dir is not None else None
         if path is not None and path.exists():
             with path.open("rb") as handle:
-                # the key ignores the setup's display name: take it from the task
-                results[i] = {**pickle.load(handle), "setup": task.setup.name}
+                # the key ignores the setup's display name (and a seed-free family's seed)
+                results[i] = _as_task(pickle.load(handle), task)
+        elif key in first_of_key:
+            copies[first_of_key[key]].append(i)
         else:
+            first_of_key[key] = i
+            copies[i] = []
             todo.append(i)
     # Largest, slowest fits first, so the workers finish together.
     todo.sort(key=lambda i: (tasks[i].setup.unit != "paragraphs", -tasks[i].k, i))
@@ -534,6 +573,8 @@ def run_fits(
     def keep(i: int, result: dict[str, Any]) -> None:
         # stored as soon as it is done, so an interrupted run keeps what it has fitted
         results[i] = result
+        for j in copies[i]:
+            results[j] = _as_task(result, tasks[j])
         if cache_dir is not None:
             cache_dir.mkdir(parents=True, exist_ok=True)
             path = cache_dir / f"{tasks[i].key(fingerprint)}.pkl"
@@ -554,6 +595,11 @@ def run_fits(
     return [r for r in results if r is not None]
 
 
+def _as_task(result: dict[str, Any], task: FitTask) -> dict[str, Any]:
+    """A stored or shared result labelled with ``task``'s setup name and seed."""
+    return {**result, "setup": task.setup.name, "seed": task.seed}
+
+
 def grid_tasks(
     setups: Sequence[Setup],
     ks: Sequence[int],
@@ -565,14 +611,18 @@ def grid_tasks(
     """Every (setup, k) with one fit per seed on all posts and one per resample.
 
     Resample ``r`` is fitted with seed ``seeds[r % len(seeds)]``, so it varies both the
-    posts and the start. A guided setup is skipped at a k below its number of themes.
+    posts and the start. The first seed's fit is the cell's reference (``FitTask.reference``).
+    A guided setup is skipped at a k below its number of themes.
     """
     tasks = []
     for setup, k in itertools.product(setups, sorted(ks)):
         themes = setup.params.get("seed_words") or {}
         if k < len(themes):
             continue
-        tasks += [FitTask(setup, int(k), int(s), None, fraction, topn) for s in seeds]
+        tasks += [
+            FitTask(setup, int(k), int(s), None, fraction, topn, reference=i == 0)
+            for i, s in enumerate(seeds)
+        ]
         tasks += [
             FitTask(setup, int(k), int(seeds[r % len(seeds)]), int(r), fraction, topn)
             for r in replicates
@@ -609,6 +659,76 @@ def coherence(
         processes=1,
     )
     return [float(x) for x in model.get_coherence_per_topic()]
+
+
+class CorpusCoherence:
+    """Coherence of any word lists against one reference corpus, its word counts computed once.
+
+    gensim's ``CoherenceModel`` counts (co-)occurrences only for the words of the topics it
+    is given, and so recounts the corpus for every fit. Here the counts are accumulated once
+    for every word of the corpus (gensim keeps an accumulator whose words cover the new
+    topics' words, see ``CoherenceModel._relevant_ids_will_differ``); the sliding windows and
+    their number do not depend on which words are counted, so each topic's value equals what
+    ``coherence`` computes from scratch (checked in ``tests/test_topics.py``).
+    """
+
+    def __init__(self, texts: Sequence[Sequence[str]], measure: str, topn: int) -> None:
+        self.texts = [list(doc) for doc in texts]
+        self.dictionary = Dictionary(self.texts)
+        self.topn = topn
+        words = [self.dictionary[i] for i in range(len(self.dictionary))]
+        if len(words) < topn:
+            raise ValueError(f"CorpusCoherence: fewer than topn={topn} distinct words")
+        # every word of the corpus in some "topic" of topn words, so the counts cover them all
+        covering = [words[i : i + topn] for i in range(0, len(words), topn)]
+        covering[-1] = (covering[-1] + words)[:topn]
+        self.model = CoherenceModel(
+            topics=covering,
+            texts=self.texts,
+            dictionary=self.dictionary,
+            coherence=measure,
+            topn=topn,
+            processes=1,
+        )
+        self.model.estimate_probabilities()
+
+    def per_topic(self, topics_words: Sequence[Sequence[str]]) -> list[float]:
+        """Per-topic coherence of ``topics_words`` (each at least ``topn`` words long)."""
+        if not topics_words:
+            raise ValueError("coherence: no topics given")
+        short = [len(words) for words in topics_words if len(words) < self.topn]
+        if short:
+            raise ValueError(
+                f"coherence: a topic has fewer than topn={self.topn} words ({short[0]})"
+            )
+        unknown = {w for words in topics_words for w in words[: self.topn]} - set(
+            self.dictionary.token2id
+        )
+        if unknown:
+            raise ValueError(f"coherence: words not in the reference texts: {sorted(unknown)[:5]}")
+        self.model.topics = [list(words) for words in topics_words]
+        if self.model._accumulator is None:  # gensim dropped the counts: they no longer cover
+            raise RuntimeError("CorpusCoherence: gensim discarded the accumulated counts")
+        return [float(x) for x in self.model.get_coherence_per_topic()]
+
+
+_COHERENCE_CACHE: dict[
+    tuple[int, str, int], tuple[tuple[tuple[str, ...], ...], CorpusCoherence]
+] = {}
+
+
+def corpus_coherence(
+    texts: tuple[tuple[str, ...], ...], measure: str, topn: int
+) -> CorpusCoherence:
+    """A ``CorpusCoherence`` for ``texts``, built once per process and reused by later fits."""
+    key = (hash(texts), measure, topn)
+    hit = _COHERENCE_CACHE.get(key)
+    if hit is not None and hit[0] == texts:
+        return hit[1]
+    scorer = CorpusCoherence(texts, measure, topn)
+    _COHERENCE_CACHE.clear()  # one corpus at a time: a worker never needs two
+    _COHERENCE_CACHE[key] = (texts, scorer)
+    return scorer
 
 
 def _fit_and_score(task: dict[str, Any]) -> dict[str, Any]:

@@ -24,6 +24,8 @@ from helpers.topic_metrics import (
     js_distances,
     match_topics,
     matched_jaccard,
+    merge_stages,
+    promote_cells,
     relevance,
     relevance_words,
     seed_stability_from_table,
@@ -259,3 +261,35 @@ def test_slope_test_detects_a_trend_and_corrects() -> None:
     assert p[0] == pytest.approx(2 / 301) and p_holm[0] <= 4 / 301  # two-sided, +1 corrected
     assert p[1] > 0.05 and (p_holm >= p).all()
     assert np.array_equal(p, slope_test(shares, x, n_perm=300, seed=1)[1])
+
+
+def _screen_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "setup": ["a", "a", "b", "b"],
+            "k": [4, 6, 4, 6],
+            "stability": [0.2, 0.45, 0.1, 0.3],
+            "seeds": [3, 3, 3, 3],
+        }
+    )
+
+
+def test_promote_cells_keeps_those_near_the_bar_and_always_the_best() -> None:
+    screen = _screen_table()
+    assert promote_cells(screen, bar=0.6, margin=0.2) == [("a", 6)]
+    assert promote_cells(screen, bar=0.6, margin=0.35) == [("a", 6), ("b", 6)]
+    # nothing near the bar: the most stable cell is still evaluated in full
+    assert promote_cells(screen, bar=0.9, margin=0.0) == [("a", 6)]
+    with pytest.raises(ValueError, match="margin"):
+        promote_cells(screen, bar=0.6, margin=-0.1)
+
+
+def test_merge_stages_takes_full_rows_for_promoted_cells() -> None:
+    screen = _screen_table()
+    full = pd.DataFrame({"setup": ["a"], "k": [6], "stability": [0.55], "seeds": [10]})
+    merged = merge_stages(screen, full, [("a", 6)])
+    assert list(merged["evaluation"]) == ["screen", "full", "screen", "screen"]
+    assert merged.loc[1, "stability"] == 0.55 and merged.loc[1, "seeds"] == 10
+    assert merged.loc[0, "seeds"] == 3
+    with pytest.raises(ValueError, match="without a full evaluation"):
+        merge_stages(screen, full, [("b", 4)])

@@ -11,12 +11,15 @@ import pandas as pd
 import pytest
 from gensim.corpora import Dictionary
 
+from helpers import topics as topics_module
 from helpers.topic_metrics import matched_jaccard, seed_stability_from_table
 from helpers.topics import (
+    CorpusCoherence,
     FitTask,
     Setup,
     TopicData,
     coherence,
+    corpus_coherence,
     doc_topic_matrix,
     fit_lda,
     grid_tasks,
@@ -194,7 +197,10 @@ def test_run_fits_identical_whatever_the_executor_and_the_cache(tmp_path: Path) 
         if task.replicate is None:
             theta = result["theta_posts"]
             assert theta.shape == (data.n_posts, 2) and np.allclose(theta.sum(axis=1), 1.0)
-            assert result["theta_paragraphs"].shape == (len(data.para_tokens), 2)
+            if task.reference:
+                assert result["theta_paragraphs"].shape == (len(data.para_tokens), 2)
+            else:
+                assert "theta_paragraphs" not in result
             assert len(result["c_npmi"]) == 2
             # every family separates the two themes on this corpus
             words = sorted(map(frozenset, result["top_words"]), key=sorted)
@@ -264,3 +270,47 @@ def test_cached_results_take_the_setup_name_of_the_task(tmp_path: Path) -> None:
     # NMF's initialisation is deterministic: the seed plays no part
     (c,) = run_fits([FitTask(first, 2, 7)], data, processes=1)
     assert np.array_equal(a["phi"], c["phi"])
+
+
+def test_corpus_coherence_equals_gensim_from_scratch() -> None:
+    data = _data()
+    dictionary = Dictionary([list(d) for d in data.post_tokens])
+    scorer = CorpusCoherence(data.post_tokens, "c_npmi", 4)
+    rng = np.random.default_rng(3)
+    for _ in range(5):
+        topics = [list(rng.choice(data.vocab, 4, replace=False)) for _ in range(3)]
+        assert scorer.per_topic(topics) == coherence(
+            topics, data.post_tokens, dictionary, "c_npmi", topn=4
+        )
+    assert corpus_coherence(data.post_tokens, "c_npmi", 4) is corpus_coherence(
+        data.post_tokens, "c_npmi", 4
+    )
+    with pytest.raises(ValueError, match="fewer than topn"):
+        scorer.per_topic([list(data.vocab[:3])])
+    with pytest.raises(ValueError, match="not in the reference"):
+        scorer.per_topic([["no_such_word", *data.vocab[:3]]])
+
+
+def test_seed_free_fits_run_once_and_carry_their_own_seed(tmp_path: Path) -> None:
+    data = _data()
+    nmf = Setup("nmf", "nmf", "posts", {})
+    tasks = grid_tasks([nmf], [2], [1, 2, 3], [], topn=6)
+    results = run_fits(tasks, data, processes=1, cache_dir=tmp_path)
+    # the reference fit (first seed) and one shared fit for the other two seeds
+    assert len(list(tmp_path.glob("*.pkl"))) == 2
+    assert [r["seed"] for r in results] == [1, 2, 3]
+    assert np.array_equal(results[1]["phi"], results[2]["phi"])
+    assert np.array_equal(results[0]["phi"], results[1]["phi"])  # NMF ignores the seed
+    again = run_fits(tasks, data, processes=1, cache_dir=tmp_path)
+    assert [r["seed"] for r in again] == [1, 2, 3]
+    # an LDA setup's seeds are distinct fits
+    lda = Setup("lda", "lda", "posts", {"passes": 2, "iterations": 5})
+    keys = {t.key("x") for t in grid_tasks([lda], [2], [1, 2, 3], [], topn=6)}
+    assert len(keys) == 3
+
+
+def test_cache_key_changes_with_the_fitting_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    task = FitTask(Setup("nmf", "nmf", "posts", {}), 2, 1)
+    before = task.key("data")
+    monkeypatch.setattr(topics_module, "_code_hash", lambda: "edited")
+    assert task.key("data") != before
