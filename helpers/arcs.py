@@ -26,6 +26,7 @@ import pandas as pd
 from sklearn.cluster import KMeans
 from threadpoolctl import threadpool_limits
 
+from helpers.stats import bootstrap_draws, percentile_interval
 from helpers.valence import (  # noqa: F401  (re-exported for notebooks 05-06)
     OVERRIDES_PATH,
     DomainVader,
@@ -95,11 +96,8 @@ def bootstrap_band(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Percentile bootstrap band of the mean arc, resampling posts with replacement."""
     arcs = np.asarray(arcs, dtype=float)
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, len(arcs), size=(n_boot, len(arcs)))
-    means = arcs[idx].mean(axis=1)
-    alpha = (1 - level) / 2
-    return np.quantile(means, alpha, axis=0), np.quantile(means, 1 - alpha, axis=0)
+    means = arcs[bootstrap_draws(len(arcs), n_boot, seed)].mean(axis=1)
+    return percentile_interval(means, level)
 
 
 def end_minus_start(arcs: np.ndarray, share: float = 0.2) -> np.ndarray:

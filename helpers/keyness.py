@@ -98,7 +98,13 @@ import numpy as np
 import pandas as pd
 from scipy.stats import chi2
 
-from helpers.stats import benjamini_hochberg, holm, permutation_pvalue
+from helpers.stats import (
+    benjamini_hochberg,
+    bootstrap_draws,
+    holm,
+    percentile_interval,
+    permutation_pvalue,
+)
 
 #: Frequency substituted for a zero count in the log ratio (Hardie 2014).
 ZERO_ADJUSTMENT: float = 0.5
@@ -477,17 +483,16 @@ def bootstrap_log_ratio_ci(
         raise ValueError(f"n_boot must be at least 1, got {n_boot}")
     if labels.all() or not labels.any():
         raise ValueError("both groups need at least one document")
-    rng = np.random.default_rng(seed)
     sums = []
-    for group in (labels, ~labels):
+    for offset, group in enumerate((labels, ~labels)):
         n = int(group.sum())
-        weights = rng.multinomial(n, np.full(n, 1 / n), size=n_boot).astype(float)
+        draws = bootstrap_draws(n, n_boot, seed + offset)  # documents drawn within the group
+        weights = np.zeros((n_boot, n))
+        np.add.at(weights, (np.arange(n_boot)[:, None], draws), 1.0)
         sums.append((weights @ counts[group], weights @ sizes[group]))
     (a, c), (b, d) = sums
     replicates = _log_ratio_array(a, b, c[:, None], d[:, None])
-    tail = (1 - level) / 2
-    low, high = np.quantile(replicates, [tail, 1 - tail], axis=0)
-    return low, high
+    return percentile_interval(replicates, level)
 
 
 def post_keyness(

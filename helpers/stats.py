@@ -1,5 +1,10 @@
 """Shared resampling, testing and matching functions (one version for every notebook).
 
+- ``bootstrap_draws`` and ``percentile_interval``: the collection's one bootstrap. Every
+  bootstrap in ``helpers`` (``bootstrap_ci`` below, the vectorised ratio, Spearman,
+  agreement and arc-band versions, the topic composition, the keyness interval) draws its
+  resamples with ``bootstrap_draws`` and reads its interval with ``percentile_interval``;
+  they differ only in the statistic they compute on each resample.
 - ``bootstrap_ci``: percentile interval of a statistic over resampled *units* (posts,
   mentions, sentences: whatever was sampled), never over tokens of a pooled text.
 - ``permutation_pvalue``: a one- or two-sided p-value against a null distribution, with
@@ -21,6 +26,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -32,6 +38,8 @@ __all__ = [
     "agreement_ci",
     "benjamini_hochberg",
     "bootstrap_ci",
+    "bootstrap_draws",
+    "percentile_interval",
     "cohen_kappa",
     "group_vs_rest",
     "holm",
@@ -42,6 +50,42 @@ __all__ = [
     "spearman_rho",
     "ratio_bootstrap_ci",
 ]
+
+
+def bootstrap_draws(n_units: int, n_boot: int, seed: int = 0) -> np.ndarray:
+    """``(n_boot, n_units)`` indices of units drawn with replacement, one row per resample.
+
+    The resampling scheme of every bootstrap in the collection: row ``b`` is the ``b``-th
+    draw of ``n_units`` indices from ``numpy.random.default_rng(seed)`` (the same numbers as
+    drawing the rows one at a time).
+    """
+    if n_boot < 1:
+        raise ValueError("n_boot must be at least 1")
+    if n_units < 1:
+        raise ValueError("a bootstrap needs at least one unit")
+    return np.random.default_rng(seed).integers(0, n_units, size=(n_boot, n_units))
+
+
+def percentile_interval(
+    replicates: np.ndarray | Sequence[float], level: float = 0.95, axis: int = 0
+) -> tuple[Any, Any]:
+    """``(low, high)``: the percentile interval of bootstrap replicates along ``axis``,
+    ignoring NaN replicates (NaN where every replicate is NaN)."""
+    if not 0 < level < 1:
+        raise ValueError("level must lie in (0, 1)")
+    values = np.asarray(replicates, dtype=float)
+    tail = (1 - level) / 2
+    if values.size == 0 or np.isnan(values).all(axis=axis).all():
+        shape = np.delete(values.shape, axis) if values.ndim > 1 else ()
+        empty = np.full(shape, np.nan) if len(shape) else float("nan")
+        return empty, empty
+    with warnings.catch_warnings():  # all-NaN columns give NaN, as documented
+        warnings.simplefilter("ignore", RuntimeWarning)
+        low = np.nanquantile(values, tail, axis=axis)
+        high = np.nanquantile(values, 1 - tail, axis=axis)
+    if np.ndim(low) == 0:
+        return float(low), float(high)
+    return low, high
 
 
 def bootstrap_ci(
@@ -65,16 +109,9 @@ def bootstrap_ci(
         raise ValueError("bootstrap_ci needs at least one unit")
     take = _row_taker(units)
     estimate = float(statistic(units))
-    rng = np.random.default_rng(seed)
-    replicates = np.array(
-        [float(statistic(take(rng.integers(0, n, size=n)))) for _ in range(n_boot)]
-    )
-    replicates = replicates[~np.isnan(replicates)]
-    if replicates.size == 0:
-        return estimate, float("nan"), float("nan")
-    tail = (1 - level) / 2
-    low, high = np.quantile(replicates, [tail, 1 - tail])
-    return estimate, float(low), float(high)
+    replicates = np.array([float(statistic(take(row))) for row in bootstrap_draws(n, n_boot, seed)])
+    low, high = percentile_interval(replicates, level)
+    return estimate, low, high
 
 
 def _row_taker(units: Any) -> Callable[[np.ndarray], Any]:
@@ -351,12 +388,10 @@ def ratio_bootstrap_ci(
         raise ValueError("n_boot must be at least 1 and level in (0, 1)")
     total = den.sum()
     estimate = float(num.sum() / total) if total else float("nan")
-    draws = np.random.default_rng(seed).integers(0, num.size, size=(n_boot, num.size))
+    draws = bootstrap_draws(num.size, n_boot, seed)
     num_sum, den_sum = num[draws].sum(axis=1), den[draws].sum(axis=1)
     ok = den_sum > 0
     if not ok.any():
         return estimate, float("nan"), float("nan")
-    replicates = num_sum[ok] / den_sum[ok]
-    tail = (1 - level) / 2
-    low, high = np.quantile(replicates, [tail, 1 - tail])
-    return estimate, float(low), float(high)
+    low, high = percentile_interval(num_sum[ok] / den_sum[ok], level)
+    return estimate, low, high

@@ -33,7 +33,7 @@ from scipy.sparse import csr_matrix
 from scipy.spatial.distance import jensenshannon
 from scipy.stats import rankdata
 
-from helpers.stats import jaccard, match_one_to_one
+from helpers.stats import bootstrap_draws, jaccard, match_one_to_one, percentile_interval
 
 # --- stability -------------------------------------------------------------------------
 
@@ -271,18 +271,16 @@ def compose(
     if not thetas:
         raise ValueError("compose needs at least one fit")
     n = thetas[0].shape[0]
-    rng = np.random.default_rng(seed)
-    draws = []
-    for b in range(n_draws):
-        rows = rng.integers(0, n, size=n)
-        draws.append(np.asarray(statistic(thetas[b % len(thetas)], rows), dtype=float))
+    rows = bootstrap_draws(n, n_draws, seed)
+    draws = [
+        np.asarray(statistic(thetas[b % len(thetas)], rows[b]), dtype=float) for b in range(n_draws)
+    ]
     return np.array(draws)
 
 
 def interval(draws: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Percentile interval of composed draws along the first axis (NaN draws ignored)."""
-    tail = (1 - level) / 2
-    return np.nanquantile(draws, tail, axis=0), np.nanquantile(draws, 1 - tail, axis=0)
+    return percentile_interval(draws, level)
 
 
 def slope(values: np.ndarray, x: np.ndarray) -> np.ndarray:

@@ -24,12 +24,15 @@ from helpers.stats import (
     agreement_ci,
     benjamini_hochberg,
     bootstrap_ci,
+    bootstrap_draws,
     cohen_kappa,
     group_vs_rest,
     holm,
     jaccard,
     match_one_to_one,
+    percentile_interval,
     permutation_pvalue,
+    ratio_bootstrap_ci,
     spearman_rho,
 )
 
@@ -230,3 +233,36 @@ def test_ratio_bootstrap_ci_resamples_units_and_brackets_the_pooled_share():
     assert high_even - low_even < high_mixed - low_mixed
     with pytest.raises(ValueError):
         ratio_bootstrap_ci([1, 2], [1])
+
+
+def test_bootstrap_draws_are_the_rows_drawn_one_at_a_time() -> None:
+    draws = bootstrap_draws(7, 20, seed=3)
+    rng = np.random.default_rng(3)
+    assert np.array_equal(draws, np.array([rng.integers(0, 7, size=7) for _ in range(20)]))
+    assert draws.min() >= 0 and draws.max() < 7
+    with pytest.raises(ValueError):
+        bootstrap_draws(0, 10)
+    with pytest.raises(ValueError):
+        bootstrap_draws(5, 0)
+
+
+def test_percentile_interval_ignores_nan_and_works_per_column() -> None:
+    reps = np.array([1.0, 2.0, 3.0, np.nan, 4.0, 5.0])
+    low, high = percentile_interval(reps, level=0.5)
+    assert (low, high) == (2.0, 4.0)
+    table = np.column_stack([np.arange(101.0), np.full(101, np.nan)])
+    low, high = percentile_interval(table, level=0.9)
+    assert low[0] == pytest.approx(5.0) and high[0] == pytest.approx(95.0)
+    assert np.isnan(low[1]) and np.isnan(high[1])
+    assert all(np.isnan(percentile_interval([np.nan, np.nan])))
+    with pytest.raises(ValueError):
+        percentile_interval(reps, level=1.0)
+
+
+def test_every_bootstrap_uses_the_shared_draws() -> None:
+    # the vectorised ratio interval equals bootstrap_ci of the same statistic
+    rng = np.random.default_rng(0)
+    num, den = rng.integers(0, 5, 30).astype(float), rng.integers(1, 9, 30).astype(float)
+    pairs = np.column_stack([num, den])
+    generic = bootstrap_ci(pairs, lambda p: p[:, 0].sum() / p[:, 1].sum(), n_boot=200, seed=4)
+    assert ratio_bootstrap_ci(num, den, n_boot=200, seed=4) == pytest.approx(generic)
