@@ -13,6 +13,8 @@ DEV_STAMP := $(VENV)/.installed-dev-requirements
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 export PYTHONHASHSEED := 0
+# Notebooks run at once by `make all` / `make notebooks` (each after those upstream of it).
+JOBS ?= 2
 
 .PHONY: all install install-dev corpus notebooks findings report report-if-changed check test lint unit nbval browser bench bench-pipeline params lab clean help
 
@@ -51,10 +53,11 @@ corpus: $(STAMP)
 
 # The notebooks whose inputs changed, and those downstream, run in order in a staging copy, each
 # in a fresh kernel; they are promoted together only if all succeed (dcs_tools/pipeline.py).
+# JOBS=N runs up to N notebooks at once (default 2, this machine's cores; JOBS=1: one by one).
 # PARAMS=file.json injects other parameter values (checked for every notebook first); FORCE=1
 # reruns everything. Each kernel's warning that local TCP is unencrypted is filtered out of stderr.
 notebooks: $(STAMP)
-	$(PY) -m dcs_tools.pipeline notebooks $(if $(PARAMS),--params $(PARAMS)) $(if $(FORCE),--force) \
+	$(PY) -m dcs_tools.pipeline notebooks --jobs $(JOBS) $(if $(PARAMS),--params $(PARAMS)) $(if $(FORCE),--force) \
 		2> >(grep -v "running over TCP without encryption" >&2)
 
 # FINDINGS.md: every notebook's generated Findings, copied verbatim (a test fails if it is stale).

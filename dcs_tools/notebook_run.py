@@ -36,6 +36,10 @@ class NotebookError(RuntimeError):
     """A notebook raised an error in one of its cells (the message names the file and cell)."""
 
 
+class NotebookStoppedError(NotebookError):
+    """A notebook's run was stopped from outside (``stop`` was set) before it finished."""
+
+
 def find_notebook(notebooks_dir: Path, key: str) -> Path:
     """The notebook whose number (``03``) or file name (``03_topics.ipynb``) is ``key``."""
     matches = sorted(
@@ -315,7 +319,10 @@ class _Subprocess:
 
 
 def execute_in_child(
-    path: Path, parameters: dict[str, Any] | None = None, root: Path | None = None
+    path: Path,
+    parameters: dict[str, Any] | None = None,
+    root: Path | None = None,
+    stop: Any = None,
 ) -> None:
     """``execute_notebook`` in a forked child process.
 
@@ -327,7 +334,8 @@ def execute_in_child(
     imported, so it starts in milliseconds; where other threads run (a pytest-xdist
     worker), forking could copy a held lock, so the child is a fresh
     ``python -m dcs_tools.notebook_run`` instead. Raises ``NotebookError`` with the
-    child's message if the notebook failed.
+    child's message if the notebook failed. ``stop`` (a ``threading.Event``, for runs of
+    several notebooks at once) ends the child when it is set, raising ``NotebookStoppedError``.
     """
     import json
     import multiprocessing
@@ -355,7 +363,15 @@ def execute_in_child(
             child = _Subprocess(command)
         child.start()
         try:
-            child.join()
+            while True:
+                child.join(timeout=None if stop is None else 0.2)
+                if not child.is_alive():
+                    break
+                if stop is not None and stop.is_set():
+                    raise NotebookStoppedError(
+                        f"{path.name}: stopped (another notebook failed, or the run was "
+                        "interrupted)"
+                    )
         except BaseException:
             child.terminate()
             child.join(timeout=5)

@@ -12,7 +12,9 @@ The steps and what each reads are declared in ``pipeline.toml`` (``dcs_tools.gra
     left, plus every notebook downstream of them. Checks every parameter value of
     ``--params`` against every notebook's parameters cell first. Executes the plan in
     a staging copy of the project (``build/stage/``), each notebook in a fresh kernel
-    that reads and writes only the copy (``DCS_VOICES_ROOT``). Only when every notebook
+    that reads and writes only the copy (``DCS_VOICES_ROOT``), up to ``--jobs`` at once
+    (a notebook starts once the planned notebooks upstream of it have finished; ``make``
+    passes ``JOBS``, 2 by default). Only when every notebook
     of the plan succeeded, and wrote nothing it does not declare, are the executed
     notebooks and their results and figures promoted into the project, together,
     followed by the state record ``results/pipeline_state.json``. If a notebook fails,
@@ -349,13 +351,115 @@ def run_corpus(root: Path, force: bool = False, accept: list[str] | None = None)
     return 0
 
 
+def _execute_in_order(
+    todo: list[tuple[Step, str]], stage: Path, parameters: dict[str, dict]
+) -> tuple[Step, Exception] | None:
+    """Execute the planned notebooks one after the other; the first failure, or None."""
+    from dcs_tools.notebook_run import NotebookError, execute_in_child
+
+    for number, (step, why) in enumerate(todo, start=1):
+        values = parameters.get(step.name, {})
+        shown = f" with {json.dumps(values)}" if values else ""
+        print(
+            f"[{number}/{len(todo)}] executing {Path(step.notebook).name}{shown} ({why}) ...",
+            end=" ",
+            flush=True,
+        )
+        t0 = time.perf_counter()
+        try:
+            execute_in_child(stage / step.notebook, values, root=stage)
+        except (NotebookError, ValueError) as error:
+            print("failed", flush=True)
+            return step, error
+        print(f"{time.perf_counter() - t0:.1f} s", flush=True)
+    return None
+
+
+def _execute_parallel(
+    graph: Graph,
+    todo: list[tuple[Step, str]],
+    stage: Path,
+    parameters: dict[str, dict],
+    jobs: int,
+) -> tuple[Step, Exception] | None:
+    """Execute the planned notebooks, up to ``jobs`` at once, each as soon as every planned
+    notebook upstream of it (``Graph.upstream``) has finished. The first failure stops the
+    others (nothing is promoted anyway) and is returned; None if all succeeded. An
+    interruption stops every running notebook before it propagates."""
+    import threading
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+    from dcs_tools.notebook_run import NotebookError, NotebookStoppedError, execute_in_child
+
+    names = {step.name for step, _ in todo}
+    needs = {
+        step.name: {u.name for u in graph.upstream(step) if u.name in names} for step, _ in todo
+    }
+    number = {step.name: i for i, (step, _) in enumerate(todo, start=1)}
+    pending = list(todo)
+    done: set[str] = set()
+    stop = threading.Event()
+    failed: tuple[Step, Exception] | None = None
+    running: dict = {}
+
+    def run(step: Step) -> float:
+        t0 = time.perf_counter()
+        execute_in_child(stage / step.notebook, parameters.get(step.name, {}), stage, stop)
+        return time.perf_counter() - t0
+
+    pool = ThreadPoolExecutor(max_workers=jobs)
+    try:
+        while pending or running:
+            if failed is None:
+                for step, why in [p for p in pending if needs[p[0].name] <= done]:
+                    if len(running) >= jobs:
+                        break
+                    pending.remove((step, why))
+                    values = parameters.get(step.name, {})
+                    shown = f" with {json.dumps(values)}" if values else ""
+                    print(
+                        f"[{number[step.name]}/{len(todo)}] executing "
+                        f"{Path(step.notebook).name}{shown} ({why}) ...",
+                        flush=True,
+                    )
+                    running[pool.submit(run, step)] = step
+            if not running:
+                break
+            finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
+            for future in finished:
+                step = running.pop(future)
+                try:
+                    seconds = future.result()
+                except NotebookStoppedError:
+                    print(f"[{number[step.name]}/{len(todo)}] {step.name}: stopped", flush=True)
+                except (NotebookError, ValueError) as error:
+                    print(f"[{number[step.name]}/{len(todo)}] {step.name}: failed", flush=True)
+                    if failed is None:
+                        failed = (step, error)
+                        stop.set()
+                else:
+                    done.add(step.name)
+                    print(
+                        f"[{number[step.name]}/{len(todo)}] {step.name}: done in {seconds:.1f} s",
+                        flush=True,
+                    )
+    except BaseException:
+        stop.set()  # an interruption: end every running notebook before leaving
+        raise
+    finally:
+        pool.shutdown(wait=True)
+    return failed
+
+
 def run_notebooks(
     root: Path,
     params_file: Path | None = None,
     force: bool = False,
     only: list[str] | None = None,
+    jobs: int = 1,
 ) -> int:
-    """The notebook step (see the module docstring). Returns an exit status."""
+    """The notebook step (see the module docstring). Returns an exit status. ``jobs``: how
+    many notebooks may run at once (each waits for the planned notebooks upstream of it)."""
     graph = load_graph(root)
     parameters = load_parameters(root, params_file, graph)
     with locked(root):
@@ -366,7 +470,6 @@ def run_notebooks(
         if not todo:
             print(f"notebooks: all {len(graph.notebooks)} up to date; nothing to run")
             return 0
-        from dcs_tools.notebook_run import NotebookError, execute_in_child
         from dcs_tools.project_copy import copy_project
 
         stage = root / STAGE_DIR
@@ -377,28 +480,20 @@ def run_notebooks(
         os.environ.setdefault(CACHE_ENV, str(root / "build" / "cache"))
         before = tree_digests(stage)
         started = time.perf_counter()
-        for number, (step, why) in enumerate(todo, start=1):
-            values = parameters.get(step.name, {})
-            shown = f" with {json.dumps(values)}" if values else ""
+        if jobs > 1 and len(todo) > 1:
+            failed = _execute_parallel(graph, todo, stage, parameters, jobs)
+        else:
+            failed = _execute_in_order(todo, stage, parameters)
+        if failed is not None:
+            step, error = failed
             print(
-                f"[{number}/{len(todo)}] executing {Path(step.notebook).name}{shown} ({why}) ...",
-                end=" ",
-                flush=True,
+                f"notebooks: ERROR: {error}\n"
+                "  Nothing was promoted: notebooks, results/ and figures/ keep their "
+                "previous state.\n"
+                f"  The failed notebook, with its traceback: {STAGE_DIR}/{step.notebook}",
+                file=sys.stderr,
             )
-            t0 = time.perf_counter()
-            try:
-                execute_in_child(stage / step.notebook, values, root=stage)
-            except (NotebookError, ValueError) as error:
-                print("failed", flush=True)
-                print(
-                    f"notebooks: ERROR: {error}\n"
-                    "  Nothing was promoted: notebooks, results/ and figures/ keep their "
-                    "previous state.\n"
-                    f"  The failed notebook, with its traceback: {STAGE_DIR}/{step.notebook}",
-                    file=sys.stderr,
-                )
-                return 1
-            print(f"{time.perf_counter() - t0:.1f} s", flush=True)
+            return 1
         steps = [s for s, _ in todo]
         stray = undeclared_writes(before, stage, steps)
         if stray:
@@ -511,6 +606,12 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("only", nargs="*", help="run exactly these notebooks (number or name)")
         p.add_argument("--params", type=Path, help="JSON file of parameter values per notebook")
         p.add_argument("--force", action="store_true", help="run every notebook")
+        p.add_argument(
+            "--jobs",
+            type=int,
+            default=1,
+            help="notebooks run at once, each after those upstream of it (default 1)",
+        )
     sub.add_parser("check", help="exit 1 if the project is a mixed state (make report runs it)")
     sub.add_parser("scan", help="list what notebooks import or read but pipeline.toml omits")
     sub.add_parser("report-current", help="exit 0 if build/report was rendered from these files")
@@ -523,7 +624,11 @@ def main(argv: list[str] | None = None) -> int:
             return run_corpus(root, force=args.force, accept=args.accept_changed)
         if args.command == "notebooks":
             only = [Path(n).stem if n.endswith(".ipynb") else n for n in args.only]
-            return run_notebooks(root, args.params, force=args.force, only=only or None)
+            if args.jobs < 1:
+                raise ValueError(f"--jobs must be at least 1, got {args.jobs}")
+            return run_notebooks(
+                root, args.params, force=args.force, only=only or None, jobs=args.jobs
+            )
         if args.command == "plan":
             graph = load_graph(root)
             parameters = load_parameters(root, args.params, graph)

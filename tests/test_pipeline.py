@@ -351,11 +351,11 @@ def test_parameters_are_checked_for_every_notebook_before_any_runs(
     assert _snapshot(project) == before
 
 
-def _start(root: Path) -> subprocess.Popen:
+def _start(root: Path, jobs: int = 1) -> subprocess.Popen:
     """``python -m dcs_tools.pipeline notebooks`` in its own process group, once notebook
     02 is running (its output line ends only when the notebook ends)."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "dcs_tools.pipeline", "notebooks"],
+        [sys.executable, "-m", "dcs_tools.pipeline", "notebooks", "--jobs", str(jobs)],
         cwd=root,
         env={**os.environ, "DCS_VOICES_ROOT": str(root)},
         stdout=subprocess.PIPE,
@@ -410,6 +410,11 @@ def test_killing_a_run_leaves_git_status_empty(project: Path) -> None:
     os.kill(proc.pid, signal.SIGTERM)
     _stop(proc)
     assert proc.returncode != 0 and status() == ""
+    # the same with two notebooks at once (02 and 03 running together)
+    proc = _start(project, jobs=2)
+    os.kill(proc.pid, signal.SIGTERM)
+    _stop(proc)
+    assert proc.returncode != 0 and status() == ""
     assert any("inputs changed: data/a.txt" in p for p in pipeline.check(project))
 
 
@@ -437,3 +442,45 @@ def test_the_scan_names_what_a_notebook_reads_but_does_not_declare(tmp_path: Pat
         "03_c: add to results or outputs: results/one.txt",
     ]
     assert pipeline.scan(REPO_ROOT) == []
+
+
+def test_notebooks_at_once_give_the_same_project_and_respect_the_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    one = _project(tmp_path / "one")
+    two = _project(tmp_path / "two")
+    for root, jobs in ((one, 1), (two, 2)):
+        capsys.readouterr()
+        assert pipeline.run_corpus(root) == 0
+        assert pipeline.run_notebooks(root, jobs=jobs) == 0
+    out = capsys.readouterr().out  # the run with two at once
+    # 02 reads what 01 writes: it starts only after 01 is done (a fresh project has no
+    # results/one.txt, so starting it earlier would fail)
+    assert out.index("01_a: done") < out.index("executing 02_b")
+    snap_one, snap_two = _snapshot(one), _snapshot(two)
+    assert snap_one.keys() == snap_two.keys()
+    for name in snap_one:
+        if name.endswith(".ipynb") or name == pipeline.STATE_FILE:
+            continue  # execution timestamps; the state record names the project's own path
+        assert snap_one[name] == snap_two[name], name
+    assert pipeline.check(two) == []
+
+
+def test_a_failure_among_notebooks_at_once_promotes_nothing(
+    project: Path, capsys: pytest.CaptureFixture
+) -> None:
+    before = _snapshot(project)
+    (project / "data/a.txt").write_text("delta")
+    (project / "data/c.txt").write_text("fail")
+    try:
+        capsys.readouterr()
+        assert pipeline.run_notebooks(project, jobs=2) == 1
+        captured = capsys.readouterr()
+        assert "AssertionError: asked to fail" in captured.err
+        assert "Nothing was promoted" in captured.err
+        after = _snapshot(project)
+        assert sorted(k for k in after if after[k] != before.get(k)) == ["data/a.txt", "data/c.txt"]
+    finally:
+        (project / "data/a.txt").write_text("alpha")
+        (project / "data/c.txt").write_text("gamma")
+    assert pipeline.check(project) == []
