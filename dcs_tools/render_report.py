@@ -57,6 +57,7 @@ import argparse
 import ast
 import base64
 import copy
+import functools
 import html
 import io
 import json
@@ -1258,21 +1259,106 @@ def _page_links(
     return links
 
 
+@functools.cache
+def _exporter(hide_code: bool) -> HTMLExporter:
+    """One exporter per variant and process (reused across notebooks, as before)."""
+    return make_exporter(hide_code=hide_code)
+
+
+@dataclass
+class _NotebookJob:
+    """What rendering one notebook's pages needs (picklable, for a worker process)."""
+
+    i: int
+    path: Path
+    nb: nbformat.NotebookNode
+    number: str
+    title: str
+    question: str
+    stems: list[str]
+    titles: list[str]
+    notebooks: list[Path]
+    docs: list[DocPage]
+    variants: tuple[str, ...]
+    out_dir: Path
+    figures_dir: Path
+    root: Path
+
+
+def _render_notebook(job: _NotebookJob) -> tuple[NotebookEntry, list[dict[str, str]], list[str]]:
+    """Render one notebook in every variant and write its pages and thumbnail; returns its
+    index entry, its search sections and the lines to print."""
+    path, nb, number, title, variants = job.path, job.nb, job.number, job.title, job.variants
+    out_dir, figures_dir, root = job.out_dir, job.figures_dir, job.root
+    search_variant = READER_DIR if READER_DIR in variants else "full"
+    lines: list[str] = []
+    search: list[dict[str, str]] = []
+    thumb, thumb_source = key_figure(nb, number, figures_dir)
+    if uses_latex(nb):
+        lines.append(
+            f"  warning: {path.name} has LaTeX math ($...$) in markdown; MathJax is not "
+            "shipped, so it shows as source text in the offline report"
+        )
+    params = injected_parameters(nb)
+    entry = NotebookEntry(number, path.stem, title, job.question, thumb, thumb_source, params)
+    prepared = copy.deepcopy(nb)
+    _set_first_heading(prepared, title)
+    figures = sorted(figures_dir.glob(f"{number}_*.png")) if figures_dir.is_dir() else []
+    n_sharp = sharpen_figures(prepared, figures)
+    n_figures = number_figures(prepared)
+    written = []
+    for variant in variants:
+        sub = READER_DIR if variant == READER_DIR else ""
+        target_dir = out_dir / sub
+        target_dir.mkdir(parents=True, exist_ok=True)
+        page_nb = drop_hidden_cells(prepared) if variant == READER_DIR else prepared
+        page = render_page(
+            _exporter(variant == READER_DIR),
+            page_nb,
+            title,
+            _page_links(job.i - 1, job.stems, job.titles, variant, variants),
+            variant=variant,
+            banner=parameter_banner(params),
+            page_dir=path.parent.relative_to(root).as_posix()
+            if path.parent.is_relative_to(root)
+            else "notebooks",
+            link_map=_link_map(sub, job.notebooks, job.docs, variants),
+        )
+        target = target_dir / f"{path.stem}.html"
+        target.write_text(page, encoding="utf-8")
+        if variant == search_variant:
+            search.extend(
+                search_sections(page, f"{sub + '/' if sub else ''}{path.stem}.html", title)
+            )
+        written.append(f"{target.relative_to(out_dir)} ({len(page.encode()) // 1024} kB)")
+    if thumb is not None:
+        (out_dir / THUMBS_DIR).mkdir(exist_ok=True)
+        (out_dir / THUMBS_DIR / f"{path.stem}.png").write_bytes(thumb)
+    lines.append(
+        f"[{job.i}/{len(job.stems)}] {path.name}: {', '.join(written)}; {n_figures} figures "
+        f"({n_sharp} at high resolution); thumbnail: {thumb_source}"
+        + (f"; injected parameters: {len(params)}" if params else "")
+    )
+    return entry, search, lines
+
+
 def build_report(
     notebooks_dir: Path,
     out_dir: Path,
     figures_dir: Path,
     variants: tuple[str, ...],
     docs_root: Path | None = None,
+    processes: int = 2,
 ) -> list[NotebookEntry]:
     """Render every numbered notebook in ``variants`` ("full", "reader"), the documents
-    found under ``docs_root`` (default: the notebooks folder's parent) and the index."""
+    found under ``docs_root`` (default: the notebooks folder's parent) and the index.
+    Notebooks are rendered in ``processes`` worker processes (the pages do not depend on
+    it; 1: in this process)."""
     notebooks = find_notebooks(notebooks_dir)
     root = docs_root if docs_root is not None else notebooks_dir.parent
     docs = find_docs(root)
     out_dir.mkdir(parents=True, exist_ok=True)
     _clean(out_dir)
-    exporters = {v: make_exporter(hide_code=(v == READER_DIR)) for v in variants}
     loaded = []
     for path in notebooks:
         nb = nbformat.read(path, as_version=4)
@@ -1284,57 +1370,29 @@ def build_report(
     titles = [t for *_, t, _q in loaded]
     entries = []
     search: list[dict[str, str]] = []
-    search_variant = READER_DIR if READER_DIR in variants else "full"
-    for i, (path, nb, number, title, question) in enumerate(loaded, start=1):
-        thumb, thumb_source = key_figure(nb, number, figures_dir)
-        if uses_latex(nb):
-            print(
-                f"  warning: {path.name} has LaTeX math ($...$) in markdown; MathJax is not "
-                "shipped, so it shows as source text in the offline report",
-                flush=True,
-            )
-        params = injected_parameters(nb)
-        entry = NotebookEntry(number, path.stem, title, question, thumb, thumb_source, params)
+    jobs = [
+        _NotebookJob(i, path, nb, number, title, question, stems, titles, notebooks, docs,
+                     variants, out_dir, figures_dir, root)
+        for i, (path, nb, number, title, question) in enumerate(loaded, start=1)
+    ]  # fmt: skip
+    from dcs_tools.notebook_run import _thread_count
+
+    # worker processes are forked; where other threads run (a test worker), forking could
+    # copy a held lock, so the notebooks are rendered in this process instead
+    if processes > 1 and len(jobs) > 1 and _thread_count() == 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+            rendered = list(pool.map(_render_notebook, jobs))
+    else:
+        rendered = [_render_notebook(job) for job in jobs]
+    for entry, sections, lines in rendered:  # in notebook order, whatever ran first
         entries.append(entry)
-        prepared = copy.deepcopy(nb)
-        _set_first_heading(prepared, title)
-        figures = sorted(figures_dir.glob(f"{number}_*.png")) if figures_dir.is_dir() else []
-        n_sharp = sharpen_figures(prepared, figures)
-        n_figures = number_figures(prepared)
-        written = []
-        for variant in variants:
-            sub = READER_DIR if variant == READER_DIR else ""
-            target_dir = out_dir / sub
-            target_dir.mkdir(parents=True, exist_ok=True)
-            page_nb = drop_hidden_cells(prepared) if variant == READER_DIR else prepared
-            page = render_page(
-                exporters[variant],
-                page_nb,
-                title,
-                _page_links(i - 1, stems, titles, variant, variants),
-                variant=variant,
-                banner=parameter_banner(params),
-                page_dir=path.parent.relative_to(root).as_posix()
-                if path.parent.is_relative_to(root)
-                else "notebooks",
-                link_map=_link_map(sub, notebooks, docs, variants),
-            )
-            target = target_dir / f"{path.stem}.html"
-            target.write_text(page, encoding="utf-8")
-            if variant == search_variant:
-                search.extend(
-                    search_sections(page, f"{sub + '/' if sub else ''}{path.stem}.html", title)
-                )
-            written.append(f"{target.relative_to(out_dir)} ({len(page.encode()) // 1024} kB)")
-        if thumb is not None:
-            (out_dir / THUMBS_DIR).mkdir(exist_ok=True)
-            (out_dir / THUMBS_DIR / f"{path.stem}.png").write_bytes(thumb)
-        print(
-            f"[{i}/{len(loaded)}] {path.name}: {', '.join(written)}; {n_figures} figures "
-            f"({n_sharp} at high resolution); thumbnail: {thumb_source}"
-            + (f"; injected parameters: {len(params)}" if params else ""),
-            flush=True,
-        )
+        search.extend(sections)
+        for line in lines:
+            print(line, flush=True)
     for j, doc in enumerate(docs):
         links = PageLinks(index="../index.html")
         if j > 0:
