@@ -1375,11 +1375,11 @@ def build_report(
                      variants, out_dir, figures_dir, root)
         for i, (path, nb, number, title, question) in enumerate(loaded, start=1)
     ]  # fmt: skip
-    from dcs_tools.notebook_run import _thread_count
+    import threading
 
-    # worker processes are forked; where other threads run (a test worker), forking could
-    # copy a held lock, so the notebooks are rendered in this process instead
-    if processes > 1 and len(jobs) > 1 and _thread_count() == 1:
+    # worker processes are forked; where other Python threads run (a test worker), forking
+    # could copy a held lock, so the notebooks are rendered in this process instead
+    if processes > 1 and len(jobs) > 1 and threading.active_count() == 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
