@@ -27,7 +27,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from helpers.lexicons import load_lexicon
 from helpers.paths import DATA_DIR
-from helpers.stats import bootstrap_ci, spearman_rho
+from helpers.stats import bootstrap_ci, bootstrap_draws, percentile_interval, spearman_rho
 from helpers.textnorm import fold_quotes
 
 __all__ = [
@@ -259,19 +259,14 @@ def spearman_ci(
     if h.shape != s.shape or h.ndim != 1:
         raise ValueError("human and scores must be 1-D and of equal length")
     estimate = spearman_rho(h, s)
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, len(h), size=(n_boot, len(h)))
+    idx = bootstrap_draws(len(h), n_boot, seed)
     rh, rs = rankdata(h[idx], axis=1), rankdata(s[idx], axis=1)
     rh -= rh.mean(axis=1, keepdims=True)
     rs -= rs.mean(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         reps = (rh * rs).sum(axis=1) / np.sqrt((rh * rh).sum(axis=1) * (rs * rs).sum(axis=1))
-    reps = reps[np.isfinite(reps)]
-    if reps.size == 0:
-        return estimate, float("nan"), float("nan")
-    tail = (1 - level) / 2
-    low, high = np.quantile(reps, [tail, 1 - tail])
-    return estimate, float(low), float(high)
+    low, high = percentile_interval(np.where(np.isfinite(reps), reps, np.nan), level)
+    return estimate, low, high
 
 
 def spearman_ci_by_post(
