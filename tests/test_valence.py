@@ -268,3 +268,23 @@ def test_deployed_model_never_scores_a_post_with_its_own_labels_and_is_determini
 def lexicon_stub(labels: pd.DataFrame) -> np.ndarray:
     """A fixed uninformative lexicon column per sentence (a function of its id only)."""
     return np.array([[post_fold(s, 97, 0) / 97.0] for s in labels["sent_id"]])
+
+
+def test_spearman_ci_by_post_equals_the_generic_bootstrap_over_posts() -> None:
+    from helpers.stats import bootstrap_ci, spearman_rho
+
+    rng = np.random.default_rng(5)
+    posts = np.repeat([f"p{i:02d}" for i in range(23)], rng.integers(1, 7, size=23))
+    human = rng.integers(-2, 3, size=len(posts)).astype(float)  # many ties
+    scores = np.round(human + rng.normal(0, 1, size=len(posts)), 1)  # ties too
+    units = np.array(sorted(set(posts)))
+    rows_of = {u: np.flatnonzero(posts == u) for u in units}
+
+    def statistic(chosen: np.ndarray) -> float:
+        idx = np.concatenate([rows_of[u] for u in chosen])
+        return spearman_rho(human[idx], scores[idx])
+
+    for level in (0.95, 0.5):
+        generic = bootstrap_ci(units, statistic, 400, 3, level)
+        fast = spearman_ci_by_post(human, scores, posts, n_boot=400, seed=3, level=level)
+        assert fast == pytest.approx(generic, abs=1e-12)
