@@ -383,7 +383,8 @@ def _execute_parallel(
     jobs: int,
 ) -> tuple[Step, Exception] | None:
     """Execute the planned notebooks, up to ``jobs`` at once, each as soon as every planned
-    notebook upstream of it (``Graph.upstream``) has finished. The first failure stops the
+    notebook upstream of it (``Graph.upstream``) has finished; among those ready, the one
+    that more planned notebooks wait for starts first. The first failure stops the
     others (nothing is promoted anyway) and is returned; None if all succeeded. An
     interruption stops every running notebook before it propagates."""
     import threading
@@ -396,6 +397,9 @@ def _execute_parallel(
         step.name: {u.name for u in graph.upstream(step) if u.name in names} for step, _ in todo
     }
     number = {step.name: i for i, (step, _) in enumerate(todo, start=1)}
+    # Of the notebooks ready to start, those with more planned notebooks waiting on them go
+    # first (03 before 01, 02 and 05: 04 and 06 wait for it), then in plan order.
+    waiting = {name: len(graph.downstream({name}) & names) - 1 for name in names}
     pending = list(todo)
     done: set[str] = set()
     stop = threading.Event()
@@ -411,7 +415,9 @@ def _execute_parallel(
     try:
         while pending or running:
             if failed is None:
-                for step, why in [p for p in pending if needs[p[0].name] <= done]:
+                ready = [p for p in pending if needs[p[0].name] <= done]
+                ready.sort(key=lambda p: (-waiting[p[0].name], number[p[0].name]))
+                for step, why in ready:
                     if len(running) >= jobs:
                         break
                     pending.remove((step, why))

@@ -488,3 +488,29 @@ def test_a_failure_among_notebooks_at_once_promotes_nothing(
         (project / "data/a.txt").write_text("alpha")
         (project / "data/c.txt").write_text("gamma")
     assert pipeline.check(project) == []
+
+
+def test_the_notebook_others_wait_for_starts_first(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """With two slots and the real graph, 03 (04 and 06 wait for it) starts before 02 and
+    05, although it comes later in the plan."""
+    import threading
+
+    from dcs_tools import notebook_run
+
+    graph = load_graph(REPO_ROOT)
+    todo = [(s, "forced") for s in graph.notebooks if s.name[:2] in ("02", "03", "04", "05")]
+    started: list[str] = []
+    lock = threading.Lock()
+
+    def fake(path: Path, parameters: dict, root: Path, stop: object = None) -> None:
+        with lock:
+            started.append(path.stem)
+        time.sleep(0.05)
+
+    monkeypatch.setattr(notebook_run, "execute_in_child", fake)
+    assert pipeline._execute_parallel(graph, todo, Path("/nonexistent"), {}, jobs=2) is None
+    assert started[0].startswith("03") and started[1].startswith("02")
+    assert started.index(next(n for n in started if n.startswith("04"))) > started.index(started[0])
+    assert sorted(n[:2] for n in started) == ["02", "03", "04", "05"]
