@@ -283,6 +283,16 @@ def select_params(
     return {k: float(best[k]) for k in sorted(grid or DEFAULT_GRID)}, table
 
 
+def _fit_fold(
+    job: tuple[list[str], np.ndarray, np.ndarray, list[str], dict, int, int],
+) -> tuple[dict[str, float], RidgeValence]:
+    """One fold of ``CrossFitted.fit``: hyperparameters by grouped CV inside the fold's
+    training rows (seed + 1), then the model on all of them (module level: picklable)."""
+    texts, lex, y, groups, grid, n_folds, seed = job
+    params, _ = select_params(texts, lex, y, groups, grid, n_folds, seed + 1)
+    return params, RidgeValence(**params).fit(texts, lex, y)
+
+
 @dataclass
 class CrossFitted:
     """``n_folds`` valence models; a post in fold ``f`` is scored only by model ``f``,
@@ -291,6 +301,9 @@ class CrossFitted:
     n_folds: int = 5
     seed: int = 0
     grid: dict[str, tuple[float, ...]] = field(default_factory=lambda: dict(DEFAULT_GRID))
+    #: worker processes for the folds (each fold's fit is deterministic and single-threaded,
+    #: so the models do not depend on it)
+    processes: int = 1
     models: dict[int, RidgeValence] = field(default_factory=dict, repr=False)
     trained_posts: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
     chosen: pd.DataFrame | None = field(default=None, repr=False)
@@ -303,16 +316,25 @@ class CrossFitted:
         texts, groups = list(texts), [str(g) for g in groups]
         lex, y = np.asarray(lex, dtype=float), np.asarray(y, dtype=float)
         folds = _folds(groups, self.n_folds, self.seed)
-        rows = []
+        jobs = []
         for fold in range(self.n_folds):
             train = np.flatnonzero(folds != fold)
             sub_texts, sub_groups = [texts[i] for i in train], [groups[i] for i in train]
-            params, _ = select_params(
-                sub_texts, lex[train], y[train], sub_groups, self.grid, self.n_folds, self.seed + 1
+            jobs.append(
+                (sub_texts, lex[train], y[train], sub_groups, self.grid, self.n_folds, self.seed)
             )
-            self.models[fold] = RidgeValence(**params).fit(sub_texts, lex[train], y[train])
             self.trained_posts[fold] = frozenset(sub_groups)
-            rows.append({"fold": fold, "training_sentences": len(train), **params})
+        if self.processes > 1:
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(max_workers=self.processes) as pool:
+                fitted = list(pool.map(_fit_fold, jobs))
+        else:
+            fitted = [_fit_fold(job) for job in jobs]
+        rows = []
+        for fold, (params, model) in enumerate(fitted):
+            self.models[fold] = model
+            rows.append({"fold": fold, "training_sentences": len(jobs[fold][0]), **params})
         self.chosen = pd.DataFrame(rows).set_index("fold")
         return self
 

@@ -149,6 +149,11 @@ def test_cross_fitting_scores_each_post_only_with_a_model_not_trained_on_it() ->
     # Determinism, and posts without labels (unseen posts) are scored too.
     again = CrossFitted(n_folds=4, seed=11, grid=SMALL_GRID).fit(texts, lex, frame["y"], groups)
     assert np.array_equal(pred, again.predict(texts, lex, groups))
+    # ... also with the folds fitted in two worker processes
+    pooled = CrossFitted(n_folds=4, seed=11, grid=SMALL_GRID, processes=2)
+    pooled.fit(texts, lex, frame["y"], groups)
+    assert np.array_equal(pred, pooled.predict(texts, lex, groups))
+    pd.testing.assert_frame_equal(model.chosen, pooled.chosen)
     new = again.predict(
         ["splendid thriving staff", "dreadful failing budget"], np.zeros((2, 1)), ["new1", "new2"]
     )
