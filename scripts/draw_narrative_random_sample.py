@@ -13,10 +13,18 @@ Writes to ``data/validation/``: ``random_items_1.csv`` .. ``random_items_3.csv``
 ``random_keys.csv`` (which mention each item is, the post's part in the roles split, the
 items file, the coder B flag). Refuses to overwrite any of them.
 
-Usage: ``.venv/bin/python scripts/draw_narrative_random_sample.py``
+Usage: ``.venv/bin/python scripts/draw_narrative_random_sample.py`` (first round).
+
+``--round 2`` draws the second round, after the first was coded: every mention still
+uncoded (the first round's mentions left out too), in a seeded random order, cut into
+four files (``random2_items_1.csv`` .. ``random2_items_4.csv``, ids ``M....``, one blind
+coder each, no second coder) and ``random2_keys.csv``. Only the deployed classifier and
+(from posts outside the test part) the tuning-only one use it.
 """
 
 from __future__ import annotations
+
+import argparse
 
 import pandas as pd
 
@@ -27,9 +35,17 @@ SEED = 2029
 N_ITEMS = 1500
 N_FILES = 3
 SECOND_N = 150
+# Second round: every mention still uncoded, four coders, no second coder.
+SEED_2 = 2031
+N_FILES_2 = 4
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--round", type=int, choices=[1, 2], default=1)
+    if parser.parse_args().round == 2:
+        second_round()
+        return
     out = DATA_DIR / "validation"
     targets = [out / f"random_items_{i}.csv" for i in range(1, N_FILES + 1)]
     targets += [out / "random_items_B.csv", out / "random_keys.csv"]
@@ -64,6 +80,49 @@ def main() -> None:
         f"random sample: {len(items)} items from {keys['doc_id'].nunique()} posts "
         f"({keys['part'].value_counts().to_dict()}); coder B subset {int(keys['coder_b'].sum())}"
     )
+
+
+def second_round() -> None:
+    out = DATA_DIR / "validation"
+    targets = [out / f"random2_items_{i}.csv" for i in range(1, N_FILES_2 + 1)]
+    targets += [out / "random2_keys.csv"]
+    if existing := [p.name for p in targets if p.exists()]:
+        raise SystemExit(f"refusing to overwrite committed sample files: {existing}")
+    mentions = pd.read_csv(RESULTS_DIR / "narrative" / "actor_mentions.csv")
+    roles_keys = pd.read_csv(out / "roles_keys.csv")
+    coded = pd.concat(
+        [
+            pd.read_csv(out / name, usecols=["sent_id", "char_start"])
+            for name in (
+                "roles_keys.csv",
+                "training_keys.csv",
+                "actor_mentions_coded.csv",
+                "random_keys.csv",
+            )
+        ],
+        ignore_index=True,
+    )
+    remaining = len(mentions) - len(
+        set(zip(coded["sent_id"], coded["char_start"], strict=True))
+        & set(zip(mentions["sent_id"], mentions["char_start"], strict=True))
+    )
+    items, keys = draw_random_sample(
+        mentions, coded, remaining, SEED_2, N_FILES_2, second_n=0, prefix="M"
+    )
+    part = roles_keys.groupby("doc_id")["split"].first()
+    keys["part"] = keys["doc_id"].map(part).fillna("unassigned")
+    keys["items_file"] = [f"random2_items_{f}.csv" for f in keys["file"]]
+    keys = keys[
+        ["item_id", "doc_id", "sent_id", "char_start", "char_end", "actor", "surface", "part"]
+        + ["items_file"]
+    ]
+    for number in range(1, N_FILES_2 + 1):
+        chosen = keys.loc[keys["items_file"] == f"random2_items_{number}.csv", "item_id"]
+        items[items["item_id"].isin(chosen)].to_csv(
+            out / f"random2_items_{number}.csv", index=False
+        )
+    keys.to_csv(out / "random2_keys.csv", index=False)
+    print(f"second round: {len(items)} items from {keys['doc_id'].nunique()} posts")
 
 
 if __name__ == "__main__":
