@@ -3,12 +3,14 @@
 Used when the hand-written rules cannot get close to the coders (issue 12). Features of a
 mention (``mention_features``): the actor, what the rules say (agency, the rule that
 fired, verb, verb category, negation, modal, control verb, role), the words and tags
-right around the mention, the word before its noun phrase (the rules' left anchor), the
-distance to the nearest verb on either side, a bag of words of its clause window, lexicon
-cues (threat, victim context) and the sentence's valence. The model is a
+right around the mention, the word before its noun phrase (the rules' left anchor, and the
+word before the whole phrase), whether it heads its phrase or a relative clause follows, the
+distance to the nearest verb on either side, a bag of words of its clause window (also split
+by side), lexicon cues (threat, victim context) and the sentence's valence. The model is a
 multinomial logistic regression (Newton-CG solver: deterministic, and much faster than
-lbfgs on these sparse features) behind a ``DictVectorizer``; its
-regularisation is chosen by cross-validation grouped by post, on the tuning part only.
+lbfgs on these sparse features) behind a ``DictVectorizer``; its regularisation is chosen
+by cross-validation grouped by post (folds a fixed hash of the post).
+``helpers.narrative.crossfit`` cross-fits it by post on every coded mention.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import Pipeline, make_pipeline
+from threadpoolctl import threadpool_limits
 
 from helpers.narrative.agency import _left_anchor
 from helpers.narrative.language import VERB_TAGS, pos_tag
@@ -92,8 +94,37 @@ def mention_features(mentions: pd.DataFrame) -> list[dict[str, float]]:
         for j in range(max(0, first - WINDOW), min(len(tagged), last + WINDOW + 1)):
             if j < first or j > last:
                 f[f"bow={tagged[j][0].lower()}"] = 1.0
+                # The same words by side: "cut [X]" and "[X] cut" differ in who acts.
+                f[f"{'l' if j < first else 'r'}bow={tagged[j][0].lower()}"] = 1.0
+        if inside:
+            f.update(_phrase_features(tagged, first, last))
         out.append(f)
     return out
+
+
+NOUN_PHRASE_TAGS: frozenset[str] = frozenset(
+    {"DT", "PDT", "JJ", "JJR", "JJS", "PRP$", "CD", "NN", "NNS", "NNP", "NNPS", "POS", "HYPH"}
+)
+
+
+def _phrase_features(
+    tagged: Sequence[tuple[str, str, int, int]], first: int, last: int
+) -> dict[str, float]:
+    """Where the mention sits in its noun phrase: the word before the whole phrase (a
+    preposition such as "for", "of", "by", or a verb), whether the mention heads the phrase
+    (no noun follows: "[ADCS] members" is a modifier) and whether a relative pronoun follows
+    ("[staff] who ...")."""
+    j = first - 1
+    while j >= 0 and tagged[j][1] in NOUN_PHRASE_TAGS:
+        j -= 1
+    nxt = last + 1
+    return {
+        f"np_before={tagged[j][0].lower() if j >= 0 else '<s>'}": 1.0,
+        "np_head": float(nxt >= len(tagged) or tagged[nxt][1] not in {"NN", "NNS", "NNP", "NNPS"}),
+        "relative_next": float(
+            nxt < len(tagged) and tagged[nxt][0].lower() in {"who", "that", "which"}
+        ),
+    }
 
 
 def make_model(c: float) -> Pipeline:
@@ -104,6 +135,21 @@ def make_model(c: float) -> Pipeline:
     )
 
 
+def fit_model(c: float, features: Sequence[dict[str, float]], labels: Sequence[str]) -> Pipeline:
+    """``make_model(c)`` fitted with one BLAS thread: the problems are small, and more
+    threads only contend on a shared machine (several times slower; same result)."""
+    with threadpool_limits(limits=1):
+        return make_model(c).fit(list(features), np.asarray(labels, dtype=object))
+
+
+def post_folds(groups: Sequence[str], n_folds: int, seed: int) -> np.ndarray:
+    """Fold of each row: a fixed hash of its post (``helpers.valence_model.post_fold``), so a
+    post lands in the same fold in every call, on any subset of mentions."""
+    from helpers.valence_model import post_fold
+
+    return np.array([post_fold(str(g), n_folds, seed) for g in groups], dtype=int)
+
+
 def cross_validate(
     features: Sequence[dict[str, float]],
     labels: Sequence[str],
@@ -111,23 +157,30 @@ def cross_validate(
     cs: Sequence[float],
     n_splits: int = 5,
     metric=None,
+    seed: int = 0,
 ) -> tuple[float, pd.DataFrame, np.ndarray]:
-    """Choose ``C`` by grouped k-fold cross-validation (folds by post).
+    """Choose ``C`` by grouped k-fold cross-validation (folds by post, ``post_folds``).
 
     Returns ``(best C, table of C -> mean metric, out-of-fold predictions at the best C)``.
-    ``metric(true, predicted)`` defaults to Cohen's kappa.
+    ``metric(true, predicted)`` defaults to Cohen's kappa; rows of a fold whose complement
+    is empty are predicted as the commonest label (they cannot be held out). Ties go to the
+    first ``C`` in ``cs``.
     """
     from helpers.narrative.validation import kappa
 
     metric = metric or kappa
     labels = np.asarray(labels, dtype=object)
     features = list(features)
-    folds = list(GroupKFold(n_splits=n_splits).split(features, labels, groups))
+    folds = post_folds(groups, n_splits, seed)
+    commonest = pd.Series(labels).value_counts().index[0]
     rows, predictions = [], {}
     for c in cs:
-        predicted = np.empty(len(labels), dtype=object)
-        for train, test in folds:
-            model = make_model(c).fit([features[i] for i in train], labels[train])
+        predicted = np.full(len(labels), commonest, dtype=object)
+        for fold in np.unique(folds):
+            train, test = np.flatnonzero(folds != fold), np.flatnonzero(folds == fold)
+            if len(train) == 0 or len(np.unique(labels[train])) < 2:
+                continue
+            model = fit_model(c, [features[i] for i in train], labels[train])
             predicted[test] = model.predict([features[i] for i in test])
         predictions[c] = predicted
         rows.append({"C": c, "cv_score": metric(labels, predicted)})

@@ -200,3 +200,51 @@ def draw_obligation_sample(
                 }
             )
     return _coding_items(pd.DataFrame(rows), "O", seed, second_share)
+
+
+def draw_random_sample(
+    mentions: pd.DataFrame,
+    coded: pd.DataFrame,
+    n: int,
+    seed: int,
+    n_files: int = 3,
+    second_n: int = 150,
+    prefix: str = "N",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A plain random sample of still-uncoded mentions, cut into ``n_files`` coders' files.
+
+    ``mentions`` needs ``doc_id, sent_id, char_start, char_end, actor, surface, sentence``
+    (rows of ``actor_mentions.csv``); ``coded`` (``sent_id, char_start``) lists every mention
+    already coded, which is left out. ``n`` mentions are drawn uniformly at random (seeded),
+    numbered in a seeded random order by ``_coding_items`` (the same item writer as the other
+    samples) and cut into ``n_files`` consecutive files of near-equal size (``file`` =
+    ``1..n_files``); ``second_n`` items, spread evenly over the files (seeded), are flagged
+    ``coder_b`` for a second blind coder. Returns ``(items, keys)``: ``items`` holds only
+    ``item_id, sentence`` (mention in ``[[ ]]``); ``keys`` the mention, ``file`` and
+    ``coder_b`` (the post's part is added by the caller).
+    """
+    needed = {"doc_id", "sent_id", "char_start", "char_end", "actor", "surface", "sentence"}
+    if missing := needed - set(mentions.columns):
+        raise ValueError(f"draw_random_sample: mentions lack columns {sorted(missing)}")
+    if mentions.duplicated(["sent_id", "char_start"]).any():
+        raise ValueError("draw_random_sample: a mention (sent_id, char_start) appears twice")
+    frame = _drop_coded(mentions[sorted(needed)], coded)
+    if n > len(frame):
+        raise ValueError(f"draw_random_sample: {n} asked but only {len(frame)} uncoded mentions")
+    if not 0 <= second_n <= n:
+        raise ValueError("draw_random_sample: second_n must lie in 0..n")
+    # Sort first so the draw depends only on the mentions, not on the order they came in.
+    frame = frame.sort_values(["sent_id", "char_start"]).reset_index(drop=True)
+    sample = frame.sample(n=n, random_state=seed).sort_values(["sent_id", "char_start"])
+    items, keys = _coding_items(sample, prefix, seed, 0.0)
+    keys = keys.drop(columns=["split", "coder_b"])
+    files = np.array_split(np.arange(len(keys)), n_files)
+    keys["file"] = 0
+    chosen = np.zeros(len(keys), dtype=bool)
+    rng = np.random.default_rng(seed)
+    quotas = [len(p) for p in np.array_split(np.arange(second_n), n_files)]
+    for number, (rows, quota) in enumerate(zip(files, quotas, strict=True), start=1):
+        keys.loc[keys.index[rows], "file"] = number
+        chosen[rng.choice(rows, size=quota, replace=False)] = True
+    keys["coder_b"] = chosen
+    return items, keys.reset_index(drop=True)
