@@ -70,6 +70,10 @@ def test_crossfit_is_deterministic_and_chooses_c_inside_each_fold() -> None:
     assert (first.predict(features, groups) == second.predict(features, groups)).all()
     assert first.chosen is not None and set(first.chosen["C"]) <= {0.3, 3.0}
     assert first.chosen["training_mentions"].sum() == 2 * len(labels)  # each row in 2 of 3 folds
+    pooled = CrossFittedClassifier(cs=(0.3, 3.0), n_folds=3, seed=5, processes=2)
+    pooled.fit(features, labels, groups)  # folds in two worker processes: the same models
+    assert (pooled.predict(features, groups) == first.predict(features, groups)).all()
+    pd.testing.assert_frame_equal(pooled.chosen, first.chosen)
     with pytest.raises(ValueError, match="not fitted"):
         CrossFittedClassifier().predict(features, groups)
 
@@ -95,6 +99,16 @@ def test_crossfit_predict_cache_gives_the_same_result(tmp_path, monkeypatch) -> 
     )
     assert (again == plain).all()
     pd.testing.assert_frame_equal(chosen_again, chosen, check_dtype=False)
+    # An edit of the fitting code misses the cache too.
+    from helpers.narrative import crossfit as crossfit_module
+
+    with monkeypatch.context() as patched:
+        patched.setattr(crossfit_module, "_code_hash", lambda: "edited")
+        with pytest.raises(AssertionError, match="cache should"):
+            crossfit_predict(
+                features, labels, groups, targets, target_groups, cs=(1.0,), n_folds=3,
+                cache=cache,
+            )  # fmt: skip
     # Any change of input misses the cache (and so refits).
     with pytest.raises(AssertionError, match="cache should"):
         crossfit_predict(

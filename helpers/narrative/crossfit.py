@@ -64,6 +64,14 @@ def merge_mention_labels(sources: dict[str, pd.DataFrame], prefer: Sequence[str]
     return merged.reset_index(drop=True)
 
 
+def _fit_fold(job: tuple) -> tuple[float, float, Pipeline]:
+    """One fold of ``CrossFittedClassifier.fit``: ``C`` by grouped CV inside the fold's
+    training rows (seed + 1), then the model on all of them (module level: picklable)."""
+    features, labels, groups, cs, n_folds, seed = job
+    best, table, _ = cross_validate(features, labels, groups, cs, n_folds, seed=seed + 1)
+    return best, float(table["cv_score"].max()), fit_model(best, features, labels)
+
+
 @dataclass
 class CrossFittedClassifier:
     """``n_folds`` classifiers; a post in fold ``f`` is predicted only by model ``f``, which
@@ -72,6 +80,9 @@ class CrossFittedClassifier:
     cs: tuple[float, ...] = (0.1, 0.3, 1.0, 3.0)
     n_folds: int = 5
     seed: int = 0
+    #: worker processes for the folds (each fold's fit is deterministic, so the models do
+    #: not depend on it)
+    processes: int = 1
     models: dict[int, Pipeline] = field(default_factory=dict, repr=False)
     trained_posts: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
     chosen: pd.DataFrame | None = field(default=None, repr=False)
@@ -91,23 +102,30 @@ class CrossFittedClassifier:
         folds = post_folds(groups, self.n_folds, self.seed)
         rows = []
         self.models, self.trained_posts = {}, {}
+        jobs = []
         for fold in range(self.n_folds):
             train = np.flatnonzero(folds != fold)
             if len(np.unique(labels[train])) < 2:
                 raise ValueError(f"fold {fold}: its training rows hold fewer than two labels")
             sub_features, sub_groups = [features[i] for i in train], [groups[i] for i in train]
-            best, table, _ = cross_validate(
-                sub_features, labels[train], sub_groups, self.cs, self.n_folds, seed=self.seed + 1
-            )
-            self.models[fold] = fit_model(best, sub_features, labels[train])
+            jobs.append((sub_features, labels[train], sub_groups, self.cs, self.n_folds, self.seed))
             self.trained_posts[fold] = frozenset(sub_groups)
+        if self.processes > 1:
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(max_workers=self.processes) as pool:
+                fitted = list(pool.map(_fit_fold, jobs))
+        else:
+            fitted = [_fit_fold(job) for job in jobs]
+        for fold, (best, cv_kappa, model) in enumerate(fitted):
+            self.models[fold] = model
             rows.append(
                 {
                     "fold": fold,
-                    "training_mentions": len(train),
-                    "training_posts": len(set(sub_groups)),
+                    "training_mentions": len(jobs[fold][0]),
+                    "training_posts": len(self.trained_posts[fold]),
                     "C": best,
-                    "inner_cv_kappa": float(table["cv_score"].max()),
+                    "inner_cv_kappa": cv_kappa,
                 }
             )
         self.chosen = pd.DataFrame(rows).set_index("fold")
@@ -146,13 +164,16 @@ def crossfit_predict(
     n_folds: int = 5,
     seed: int = 0,
     cache: Path | None = None,
+    processes: int = 1,
 ) -> tuple[np.ndarray, pd.DataFrame]:
-    """Fit ``CrossFittedClassifier`` on the labelled rows and predict the target rows.
+    """Fit ``CrossFittedClassifier`` on the labelled rows and predict the target rows
+    (its folds in ``processes`` worker processes; the result does not depend on it).
 
     Returns ``(predictions, chosen)`` (``chosen``: per fold its training size and ``C``).
     The fit is the slow step (``n_folds`` nested cross-validations), so with ``cache`` the
     result is stored in a JSON file under a SHA-256 key of every input (features, labels,
-    posts, targets, grid, folds, seed, scikit-learn version and ``CACHE_VERSION``), written
+    posts, targets, grid, folds, seed, scikit-learn version, ``CACHE_VERSION`` and the source
+    of this module and of ``helpers.narrative.classifier``), written
     to a temporary file and renamed; a stored result is used only when the key matches, so
     the output is the same with or without the cache.
     """
@@ -161,6 +182,7 @@ def crossfit_predict(
     payload = json.dumps(
         [
             CACHE_VERSION,
+            _code_hash(),
             sklearn.__version__,
             [sorted(f.items()) for f in features],
             [str(y) for y in labels],
@@ -182,7 +204,9 @@ def crossfit_predict(
                 return np.array(stored["predictions"], dtype=object), chosen
         except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError):
             pass
-    model = CrossFittedClassifier(cs=tuple(float(c) for c in cs), n_folds=n_folds, seed=seed)
+    model = CrossFittedClassifier(
+        cs=tuple(float(c) for c in cs), n_folds=n_folds, seed=seed, processes=processes
+    )
     model.fit(features, labels, groups)
     predictions = model.predict(target_features, target_groups)
     assert model.chosen is not None
@@ -194,6 +218,17 @@ def crossfit_predict(
         }
         _write_json_atomic(Path(cache), record)
     return predictions, model.chosen
+
+
+def _code_hash() -> str:
+    """SHA-256 of the source that computes the fit (part of the cache key), so an edit that
+    forgets to raise ``CACHE_VERSION`` still cannot read back a stale result."""
+    from helpers.narrative import classifier
+
+    digest = hashlib.sha256()
+    for module_file in (__file__, classifier.__file__):
+        digest.update(Path(module_file).read_bytes())
+    return digest.hexdigest()
 
 
 def _write_json_atomic(path: Path, data: dict) -> None:
