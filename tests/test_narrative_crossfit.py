@@ -169,3 +169,30 @@ def test_draw_random_sample_leaves_out_coded_mentions_and_splits_files() -> None
     pd.testing.assert_frame_equal(again[1], keys)
     with pytest.raises(ValueError, match="only 50 uncoded"):
         draw_random_sample(mentions, coded, n=51, seed=2)
+
+
+def test_flat_dict_vectorizer_builds_dictvectorizers_matrix() -> None:
+    from sklearn.feature_extraction import DictVectorizer
+
+    from helpers.narrative.classifier import FlatDictVectorizer
+
+    rng = np.random.default_rng(0)
+    pool = [f"w={i}" for i in range(300)] + ["valence", "negated"]
+
+    def row() -> dict[str, float]:
+        keys = rng.choice(len(pool), 20, replace=False)
+        return {pool[k]: float(rng.choice([1.0, 0.0, rng.normal()])) for k in keys}
+
+    rows = [row() for _ in range(200)]
+    train, test = rows[:150], rows[150:] + [{"unseen": 1.0, "valence": 0.5}]
+    ours, theirs = FlatDictVectorizer(), DictVectorizer()
+    pairs = [(ours.fit_transform(train), theirs.fit_transform(train))]
+    pairs.append((ours.transform(test), theirs.transform(test)))
+    assert ours.feature_names_ == theirs.feature_names_ and ours.vocabulary_ == theirs.vocabulary_
+    for a, b in pairs:
+        assert type(a) is type(b) and a.shape == b.shape and a.dtype == b.dtype
+        for part in ("indptr", "indices", "data"):
+            assert np.array_equal(getattr(a, part), getattr(b, part)), part
+    # anything but numbers: scikit-learn's own code (strings become name=value columns)
+    mixed = FlatDictVectorizer().fit([{"a": "x", "b": 1.0}])
+    assert mixed.feature_names_ == ["a=x", "b"]

@@ -127,10 +127,67 @@ def _phrase_features(
     }
 
 
+class FlatDictVectorizer(DictVectorizer):
+    """``DictVectorizer`` for flat dicts of numbers (feature name -> float), the features
+    ``mention_features`` makes: the same vocabulary and the same sparse matrix (sorted
+    names; per row, column indices sorted; explicit zeros kept), built with far fewer Python
+    steps. scikit-learn's version checks every value's type in a Python loop, which made it
+    most of the deployed classifier's fitting time. Rows holding anything but numbers go to
+    scikit-learn's own code. ``tests/test_narrative_crossfit.py`` checks the matrices agree.
+    """
+
+    def _transform(self, X, fitting):  # noqa: N803 (scikit-learn's signature)
+        from collections.abc import Mapping
+        from numbers import Number
+
+        rows = [X] if isinstance(X, Mapping) else list(X)
+        if (
+            not self.sparse
+            or not self.sort
+            or not all(
+                isinstance(x, Mapping) and all(isinstance(v, Number) for v in x.values())
+                for x in rows
+            )
+        ):
+            return super()._transform(rows, fitting)
+        if not rows:
+            raise ValueError("Sample sequence X is empty.")
+        if fitting:
+            names = sorted(set().union(*rows))
+            vocab = {name: i for i, name in enumerate(names)}
+        else:
+            names, vocab = self.feature_names_, self.vocabulary_
+        indices: list[int] = []
+        values: list[float] = []
+        indptr = [0]
+        for x in rows:
+            for name, value in x.items():
+                j = vocab.get(name)
+                if j is not None:
+                    indices.append(j)
+                    values.append(value)
+            indptr.append(len(indices))
+        from scipy import sparse
+
+        matrix = sparse.csr_array(
+            (np.asarray(values, dtype=self.dtype), np.asarray(indices, dtype=np.intc), indptr),
+            shape=(len(rows), len(vocab)),
+            dtype=self.dtype,
+        )
+        matrix.sort_indices()
+        if fitting:
+            self.feature_names_ = names
+            self.vocabulary_ = vocab
+        from sklearn.utils import _align_api_if_sparse
+
+        return _align_api_if_sparse(matrix)
+
+
 def make_model(c: float) -> Pipeline:
-    """``DictVectorizer`` + logistic regression (Newton-CG, balanced classes, ``C = c``)."""
+    """``FlatDictVectorizer`` (``DictVectorizer``'s matrix, faster) + logistic regression
+    (Newton-CG, balanced classes, ``C = c``)."""
     return make_pipeline(
-        DictVectorizer(sparse=True),
+        FlatDictVectorizer(sparse=True),
         LogisticRegression(C=c, class_weight="balanced", max_iter=1000, solver="newton-cg"),
     )
 
