@@ -24,12 +24,13 @@ and checks that
   error output, and at least one notebook's outputs changed with the corpus;
 - the report was rendered from the refreshed notebooks.
 
-``PARAMS`` gives notebooks 03, 04 and 06 a smaller topic grid and fewer bootstrap and
-shuffle draws (``tests/fixtures/refresh_params.json``). Every cell of every notebook still
-runs on the changed corpus, which is what a refresh must survive; what the full grid
-computes is checked by nbval on the committed corpus, with the same code. The smaller
-values cut notebook 03's time by about 40 %, and with it this test's (issue 6's target
-for ``make test``); the test also checks that the injected values reached the notebooks.
+``PARAMS`` gives notebooks 03-06 a smaller topic grid, a one-value regularisation grid and
+fewer folds for the mention classifier, and fewer bootstrap and shuffle draws
+(``tests/fixtures/refresh_params.json``). Every cell of every notebook still runs on the
+changed corpus, which is what a refresh must survive; what the full settings compute is
+checked by nbval on the committed corpus, with the same code. The smaller values cut this
+test's time (issue 6's target for ``make test``); the test also checks that the injected
+values reached the notebooks.
 
 This runs the whole pipeline (all notebooks), so it takes about a minute.
 """
