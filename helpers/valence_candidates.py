@@ -24,7 +24,6 @@ Everything is deterministic: no random state except fixed seeds, one BLAS thread
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Callable, Sequence
 
@@ -41,7 +40,7 @@ from vaderSentiment.vaderSentiment import negated
 from helpers.stats import bootstrap_ci, spearman_rho
 from helpers.textnorm import fold_quotes
 from helpers.valence import DomainVader
-from helpers.valence_model import _folds
+from helpers.valence_model import _folds, _grid_points
 
 __all__ = [
     "BLOCKS",
@@ -107,14 +106,6 @@ def clause_features(sentences: Sequence[str], overrides: pd.DataFrame) -> pd.Dat
             ]
         )
     return pd.DataFrame(rows, columns=CLAUSE_FEATURES, dtype=float)
-
-
-def _grid_points(grid: dict[str, Sequence[float]]) -> list[dict[str, float]]:
-    keys = sorted(grid)
-    return [
-        dict(zip(keys, values, strict=True))
-        for values in itertools.product(*(grid[k] for k in keys))
-    ]
 
 
 def _centred_kernels(
