@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import Any
 
 DASK_ENV = "DCS_VOICES_DASK"
 
@@ -77,3 +78,16 @@ def executor_factory(
             yield executor
         finally:
             executor.shutdown(wait=True)
+
+
+def map_processes(func: Callable[[Any], Any], jobs: Sequence[Any], processes: int = 1) -> list:
+    """``[func(job) for job in jobs]``, in order; in a pool of ``processes`` worker
+    processes when more than one (``func`` and the jobs must then be picklable). For seeded,
+    single-threaded work, such as the cross-fitting folds of the valence model and of the
+    mention classifier, the results do not depend on ``processes``."""
+    if processes < 1:
+        raise ValueError(f"processes must be >= 1, got {processes}")
+    if processes == 1 or len(jobs) < 2:
+        return [func(job) for job in jobs]
+    with ProcessPoolExecutor(max_workers=processes) as pool:
+        return list(pool.map(func, jobs))

@@ -35,6 +35,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import Ridge
 from threadpoolctl import threadpool_limits
 
+from helpers.parallel import map_processes
 from helpers.stats import spearman_rho
 from helpers.textnorm import fold_quotes
 from helpers.valence import DomainVader, pattern_polarity
@@ -324,13 +325,7 @@ class CrossFitted:
                 (sub_texts, lex[train], y[train], sub_groups, self.grid, self.n_folds, self.seed)
             )
             self.trained_posts[fold] = frozenset(sub_groups)
-        if self.processes > 1:
-            from concurrent.futures import ProcessPoolExecutor
-
-            with ProcessPoolExecutor(max_workers=self.processes) as pool:
-                fitted = list(pool.map(_fit_fold, jobs))
-        else:
-            fitted = [_fit_fold(job) for job in jobs]
+        fitted = map_processes(_fit_fold, jobs, self.processes)
         rows = []
         for fold, (params, model) in enumerate(fitted):
             self.models[fold] = model

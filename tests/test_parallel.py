@@ -96,3 +96,19 @@ def test_grid_on_a_dask_cluster_equals_the_local_run() -> None:
     pd.testing.assert_frame_equal(_table(local), _table(remote), check_exact=True)
     # and the grid is a real one: the fits differ between seeds and between k
     assert _table(local)["bound"].nunique() == len(TASKS)
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+def test_map_processes_keeps_order_whatever_the_number_of_processes() -> None:
+    from helpers.parallel import map_processes
+
+    jobs = list(range(7))
+    assert (
+        map_processes(_square, jobs, 1) == map_processes(_square, jobs, 2) == [j * j for j in jobs]
+    )
+    assert map_processes(_square, [], 2) == []
+    with pytest.raises(ValueError, match="processes"):
+        map_processes(_square, jobs, 0)

@@ -28,6 +28,7 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from helpers.narrative.classifier import cross_validate, fit_model, post_folds
+from helpers.parallel import map_processes
 
 MENTION_KEY = ["doc_id", "sent_id", "char_start"]
 LABEL_COLUMNS = [*MENTION_KEY, "is_actor", "agency", "npf_role"]
@@ -110,13 +111,7 @@ class CrossFittedClassifier:
             sub_features, sub_groups = [features[i] for i in train], [groups[i] for i in train]
             jobs.append((sub_features, labels[train], sub_groups, self.cs, self.n_folds, self.seed))
             self.trained_posts[fold] = frozenset(sub_groups)
-        if self.processes > 1:
-            from concurrent.futures import ProcessPoolExecutor
-
-            with ProcessPoolExecutor(max_workers=self.processes) as pool:
-                fitted = list(pool.map(_fit_fold, jobs))
-        else:
-            fitted = [_fit_fold(job) for job in jobs]
+        fitted = map_processes(_fit_fold, jobs, self.processes)
         for fold, (best, cv_kappa, model) in enumerate(fitted):
             self.models[fold] = model
             rows.append(
