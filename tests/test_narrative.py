@@ -421,3 +421,92 @@ def test_write_csv_atomic_and_sentence_cache(tmp_path) -> None:
     assert sentences_table(posts, cache=cache).equals(first)
     cache.write_text("not json")  # a broken cache is ignored and rewritten
     assert sentences_table(posts, cache=cache).equals(first)
+
+
+def test_agreement_interval_is_the_collections_one_bootstrap() -> None:
+    """The vectorised agreement bootstrap draws the same units as ``stats.bootstrap_ci``, so
+    its kappa interval over posts equals ``bootstrap_ci`` of kappa over whole posts."""
+    from helpers.narrative.validation import agreement, kappa
+    from helpers.stats import bootstrap_ci
+
+    rng = np.random.default_rng(7)
+    labels = np.array(["agent", "patient", "other"], dtype=object)
+    a = rng.choice(labels, 60)
+    b = np.where(rng.random(60) < 0.7, a, rng.choice(labels, 60))
+    posts = np.repeat(np.arange(12), 5)
+    fast = agreement(a, b, n_boot=200, seed=11, groups=posts)
+    by_post = [np.flatnonzero(posts == p) for p in range(12)]
+
+    def pooled_kappa(chosen: np.ndarray) -> float:
+        rows = np.concatenate([by_post[int(p)] for p in chosen])
+        return kappa(a[rows], b[rows])
+
+    estimate, low, high = bootstrap_ci(np.arange(12), pooled_kappa, n_boot=200, seed=11)
+    assert fast["kappa"] == pytest.approx(estimate)
+    assert (fast["kappa_low"], fast["kappa_high"]) == pytest.approx((low, high))
+
+
+def test_role_features_add_actor_bigram_and_local_valence_features() -> None:
+    from helpers.narrative.classifier import role_features
+
+    sentence = "Sadly the government cut vital funding for vulnerable children"
+    start = sentence.index("government")
+    mentions = pd.DataFrame([{
+        "actor": "central government", "agency": "agent", "verb_category": "harm",
+        "verb": "cut", "sentence": sentence, "char_start": start,
+        "char_end": start + len("government"), "valence": -0.4,
+    }])  # fmt: skip
+    base = [{"actor=central government": 1.0, "rule=subject": 1.0}]
+    lexicon = {"sadly": -2.0, "cut": -1.0, "vital": 1.5, "vulnerable": -1.0}
+    (f,) = role_features(mentions, base, lexicon)
+    assert base == [{"actor=central government": 1.0, "rule=subject": 1.0}]  # not changed
+    assert f["actor=central government"] == 1.0 and f["rule=subject"] == 1.0
+    assert f["actor|agency=central government|agent"] == 1.0
+    assert f["actor|vcat=central government|harm"] == 1.0
+    assert f["actor|verb=central government|cut"] == 1.0
+    assert f["lbi=sadly_the"] == 1.0 and f["rbi=cut_vital"] == 1.0
+    assert "rbi=vulnerable_children" not in f  # beyond the bigram window (4 words)
+    # Six words each side: left "sadly the" (-2), right "cut ... children" (-1 + 1.5 - 1).
+    assert f["lval"] == pytest.approx(-2.0 / 4) and f["rval"] == pytest.approx(-0.5 / 4)
+    assert f["agency|lval=agent|neg"] == 1.0 and f["agency|rval=agent|neg"] == 1.0
+    assert f["agency|sval=agent|neg"] == 1.0 and f["actor|sval=central government|neg"] == 1.0
+    assert {k for k in f if k.startswith("valword=")} == {
+        "valword=sadly",
+        "valword=cut",
+        "valword=vital",
+        "valword=vulnerable",
+    }
+    with pytest.raises(ValueError, match="base rows"):
+        role_features(mentions, base * 2, lexicon)
+
+
+def test_coder_tables_read_every_sample_by_mention(tmp_path) -> None:
+    from helpers.narrative.validation import coder_tables
+
+    keys = pd.DataFrame({
+        "item_id": ["r1", "r2", "r3"], "doc_id": ["d1", "d1", "d2"],
+        "sent_id": ["d1-s0", "d1-s1", "d2-s0"], "char_start": [0, 5, 9],
+        "split": ["tuning", "test", "test"], "coder_b": [True, False, False],
+    })  # fmt: skip
+    keys.to_csv(tmp_path / "roles_keys.csv", index=False)
+    coding = pd.DataFrame({
+        "item_id": ["r1", "r2", "r3"], "is_actor": ["yes", "yes", "no"],
+        "agency": ["agent", "patient", "other"], "npf_role": ["hero", "victim", "none"],
+    })  # fmt: skip
+    coding.to_csv(tmp_path / "roles_coder_A.csv", index=False)
+    coding.iloc[[0]].assign(npf_role="villain").to_csv(tmp_path / "roles_coder_B.csv", index=False)
+    random_keys = keys.assign(item_id=["q1", "q2", "q3"], items_file=["random_items_1.csv"] * 3)
+    random_keys.to_csv(tmp_path / "random_keys.csv", index=False)
+    coding.assign(item_id=["q1", "q2", "q3"]).to_csv(tmp_path / "random_coder_1.csv", index=False)
+    tables = coder_tables(tmp_path)
+    # Files not there are left out; the others are keyed by mention.
+    assert set(tables) == {"roles coder A", "roles coder B", "random sample first coders"}
+    a = tables["roles coder A"]
+    assert list(a.columns) == ["doc_id", "sent_id", "char_start", "is_actor", "agency", "npf_role"]
+    assert a.set_index("sent_id").loc["d1-s1", "npf_role"] == "victim"
+    assert tables["roles coder B"]["npf_role"].tolist() == ["villain"]  # its subset only
+    assert len(tables["random sample first coders"]) == 3
+    # A coder B who codes an item outside their subset is an error naming the file.
+    coding.iloc[:2].to_csv(tmp_path / "roles_coder_B.csv", index=False)
+    with pytest.raises(ValueError, match="roles_coder_B.csv: unknown item ids"):
+        coder_tables(tmp_path)

@@ -115,6 +115,36 @@ def test_crossfit_predict_cache_gives_the_same_result(tmp_path, monkeypatch) -> 
             features, labels[::-1], groups, targets, target_groups, cs=(1.0,), n_folds=3,
             cache=cache,
         )  # fmt: skip
+    # So do other class weights.
+    with pytest.raises(AssertionError, match="cache should"):
+        crossfit_predict(
+            features, labels, groups, targets, target_groups, cs=(1.0,), n_folds=3,
+            cache=cache, weight_power=0.5,
+        )  # fmt: skip
+
+
+def test_class_weights_soften_balancing() -> None:
+    from helpers.narrative.classifier import class_weights, fit_model
+
+    labels = ["none"] * 6 + ["hero"] * 3 + ["villain"]
+    assert class_weights(labels, 1.0) == "balanced"
+    assert class_weights(labels, 0.0) == {"hero": 1.0, "none": 1.0, "villain": 1.0}
+    half = class_weights(labels, 0.5)
+    assert half["villain"] == pytest.approx((10 / 3) ** 0.5)
+    assert half["none"] == pytest.approx((10 / 18) ** 0.5)
+    assert half["none"] < half["hero"] < half["villain"]
+    with pytest.raises(ValueError, match="power"):
+        class_weights(labels, -1.0)
+    # With an uninformative feature the fitted probabilities are the weighted label shares:
+    # the observed shares without weights, equal under full balancing, in between at 0.5.
+    features = [{"x": 1.0}] * len(labels)
+    shares = {}
+    for power in (0.0, 0.5, 1.0):
+        model = fit_model(1.0, features, labels, weight_power=power)
+        shares[power] = dict(zip(model.classes_, model.predict_proba(features[:1])[0], strict=True))
+    assert shares[0.0]["villain"] == pytest.approx(0.1, abs=0.01)
+    assert shares[1.0]["villain"] == pytest.approx(1 / 3, abs=0.01)
+    assert shares[0.0]["villain"] < shares[0.5]["villain"] < shares[1.0]["villain"]
 
 
 def test_merge_mention_labels_prefers_coder_a() -> None:

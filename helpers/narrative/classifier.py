@@ -15,7 +15,9 @@ by cross-validation grouped by post (folds a fixed hash of the post).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -102,6 +104,66 @@ def mention_features(mentions: pd.DataFrame) -> list[dict[str, float]]:
     return out
 
 
+ROLE_WINDOW = 6  # words each side of a mention whose lexicon valence ``role_features`` sums
+BIGRAM_WINDOW = 4  # words each side of a mention whose bigrams ``role_features`` adds
+_WORD = re.compile(r"[A-Za-z']+")
+
+
+def _sign(value: float) -> str:
+    return "neg" if value < -0.05 else ("pos" if value > 0.05 else "neu")
+
+
+def role_features(
+    mentions: pd.DataFrame,
+    base: Sequence[dict[str, float]],
+    lexicon: Mapping[str, float],
+) -> list[dict[str, float]]:
+    """``base`` (``mention_features`` of the same rows) plus features for the NPF role.
+
+    A role is how the sentence treats the actor, so beside the agency features come:
+
+    * interactions of the actor with what the rules say (agency, verb category, verb):
+      "government" as an agent of a cutting verb differs from "children" as one;
+    * word bigrams of the ``BIGRAM_WINDOW`` words each side ("at risk", "work hard");
+    * the valence next to the mention: the sum of ``lexicon`` scores (VADER's word list
+      with the project's overrides) of the ``ROLE_WINDOW`` words on each side, its sign, the
+      lexicon words themselves, and the sign crossed with the rules' agency (an agent in a
+      negative clause reads as a villain, a patient in one as a victim) and the sentence's
+      valence sign crossed with agency and with the actor.
+
+    Chosen on the tuning data only (posts outside coder A's test part):
+    ``data/validation/roles/compare_role_features.py`` and its ``role_features_cv.csv``.
+    """
+    if len(base) != len(mentions):
+        raise ValueError(f"role_features: {len(base)} base rows for {len(mentions)} mentions")
+    out = []
+    for f, row in zip(base, mentions.itertuples(index=False), strict=True):
+        g = dict(f)
+        g[f"actor|agency={row.actor}|{row.agency}"] = 1.0
+        g[f"actor|vcat={row.actor}|{row.verb_category}"] = 1.0
+        g[f"actor|verb={row.actor}|{row.verb}"] = 1.0
+        left_words = [w.lower() for w in _WORD.findall(row.sentence[: int(row.char_start)])]
+        right_words = [w.lower() for w in _WORD.findall(row.sentence[int(row.char_end) :])]
+        for side, words in (("l", left_words[-BIGRAM_WINDOW:]), ("r", right_words[:BIGRAM_WINDOW])):
+            for first, second in pairwise(words):
+                g[f"{side}bi={first}_{second}"] = 1.0
+        left, right = left_words[-ROLE_WINDOW:], right_words[:ROLE_WINDOW]
+        left_val = sum(lexicon.get(w, 0.0) for w in left)
+        right_val = sum(lexicon.get(w, 0.0) for w in right)
+        g["lval"], g["rval"] = left_val / 4, right_val / 4
+        g[f"lval_s={_sign(left_val)}"] = 1.0
+        g[f"rval_s={_sign(right_val)}"] = 1.0
+        g[f"agency|lval={row.agency}|{_sign(left_val)}"] = 1.0
+        g[f"agency|rval={row.agency}|{_sign(right_val)}"] = 1.0
+        g[f"agency|sval={row.agency}|{_sign(row.valence)}"] = 1.0
+        g[f"actor|sval={row.actor}|{_sign(row.valence)}"] = 1.0
+        for w in left + right:
+            if lexicon.get(w, 0.0) != 0:
+                g[f"valword={w}"] = 1.0
+        out.append(g)
+    return out
+
+
 NOUN_PHRASE_TAGS: frozenset[str] = frozenset(
     {"DT", "PDT", "JJ", "JJR", "JJS", "PRP$", "CD", "NN", "NNS", "NNP", "NNPS", "POS", "HYPH"}
 )
@@ -183,20 +245,42 @@ class FlatDictVectorizer(DictVectorizer):
         return _align_api_if_sparse(matrix)
 
 
-def make_model(c: float) -> Pipeline:
+def class_weights(labels: Sequence[str], power: float = 1.0) -> dict[str, float] | str:
+    """Class weights ``(n / (k * n_label)) ** power``: ``"balanced"`` at ``power = 1``
+    (scikit-learn's own), equal weights at 0, between the two in between (rare labels
+    up-weighted less, so they are predicted less often than under full balancing)."""
+    if power < 0:
+        raise ValueError(f"class weight power must be >= 0, got {power}")
+    if power == 1.0:
+        return "balanced"
+    values, counts = np.unique(np.asarray(labels, dtype=object).astype(str), return_counts=True)
+    return {
+        str(v): float((len(labels) / (len(values) * n)) ** power)
+        for v, n in zip(values, counts, strict=True)
+    }
+
+
+def make_model(c: float, class_weight: dict[str, float] | str = "balanced") -> Pipeline:
     """``FlatDictVectorizer`` (``DictVectorizer``'s matrix, faster) + logistic regression
-    (Newton-CG, balanced classes, ``C = c``)."""
+    (Newton-CG, ``class_weight`` (default balanced classes), ``C = c``)."""
     return make_pipeline(
         FlatDictVectorizer(sparse=True),
-        LogisticRegression(C=c, class_weight="balanced", max_iter=1000, solver="newton-cg"),
+        LogisticRegression(C=c, class_weight=class_weight, max_iter=1000, solver="newton-cg"),
     )
 
 
-def fit_model(c: float, features: Sequence[dict[str, float]], labels: Sequence[str]) -> Pipeline:
-    """``make_model(c)`` fitted with one BLAS thread: the problems are small, and more
-    threads only contend on a shared machine (several times slower; same result)."""
+def fit_model(
+    c: float,
+    features: Sequence[dict[str, float]],
+    labels: Sequence[str],
+    weight_power: float = 1.0,
+) -> Pipeline:
+    """``make_model(c, class_weights(labels, weight_power))`` fitted with one BLAS thread:
+    the problems are small, and more threads only contend on a shared machine (several
+    times slower; same result)."""
+    labels = np.asarray(labels, dtype=object)
     with threadpool_limits(limits=1):
-        return make_model(c).fit(list(features), np.asarray(labels, dtype=object))
+        return make_model(c, class_weights(labels, weight_power)).fit(list(features), labels)
 
 
 def post_folds(groups: Sequence[str], n_folds: int, seed: int) -> np.ndarray:
@@ -215,13 +299,14 @@ def cross_validate(
     n_splits: int = 5,
     metric=None,
     seed: int = 0,
+    weight_power: float = 1.0,
 ) -> tuple[float, pd.DataFrame, np.ndarray]:
     """Choose ``C`` by grouped k-fold cross-validation (folds by post, ``post_folds``).
 
     Returns ``(best C, table of C -> mean metric, out-of-fold predictions at the best C)``.
     ``metric(true, predicted)`` defaults to Cohen's kappa; rows of a fold whose complement
     is empty are predicted as the commonest label (they cannot be held out). Ties go to the
-    first ``C`` in ``cs``.
+    first ``C`` in ``cs``. ``weight_power``: the class weights of ``fit_model``.
     """
     from helpers.narrative.validation import kappa
 
@@ -237,7 +322,7 @@ def cross_validate(
             train, test = np.flatnonzero(folds != fold), np.flatnonzero(folds == fold)
             if len(train) == 0 or len(np.unique(labels[train])) < 2:
                 continue
-            model = fit_model(c, [features[i] for i in train], labels[train])
+            model = fit_model(c, [features[i] for i in train], labels[train], weight_power)
             predicted[test] = model.predict([features[i] for i in test])
         predictions[c] = predicted
         rows.append({"C": c, "cv_score": metric(labels, predicted)})

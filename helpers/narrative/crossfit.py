@@ -68,9 +68,11 @@ def merge_mention_labels(sources: dict[str, pd.DataFrame], prefer: Sequence[str]
 def _fit_fold(job: tuple) -> tuple[float, float, Pipeline]:
     """One fold of ``CrossFittedClassifier.fit``: ``C`` by grouped CV inside the fold's
     training rows (seed + 1), then the model on all of them (module level: picklable)."""
-    features, labels, groups, cs, n_folds, seed = job
-    best, table, _ = cross_validate(features, labels, groups, cs, n_folds, seed=seed + 1)
-    return best, float(table["cv_score"].max()), fit_model(best, features, labels)
+    features, labels, groups, cs, n_folds, seed, power = job
+    best, table, _ = cross_validate(
+        features, labels, groups, cs, n_folds, seed=seed + 1, weight_power=power
+    )
+    return best, float(table["cv_score"].max()), fit_model(best, features, labels, power)
 
 
 @dataclass
@@ -84,6 +86,8 @@ class CrossFittedClassifier:
     #: worker processes for the folds (each fold's fit is deterministic, so the models do
     #: not depend on it)
     processes: int = 1
+    #: class weights ``helpers.narrative.classifier.class_weights(labels, weight_power)``
+    weight_power: float = 1.0
     models: dict[int, Pipeline] = field(default_factory=dict, repr=False)
     trained_posts: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
     chosen: pd.DataFrame | None = field(default=None, repr=False)
@@ -109,7 +113,17 @@ class CrossFittedClassifier:
             if len(np.unique(labels[train])) < 2:
                 raise ValueError(f"fold {fold}: its training rows hold fewer than two labels")
             sub_features, sub_groups = [features[i] for i in train], [groups[i] for i in train]
-            jobs.append((sub_features, labels[train], sub_groups, self.cs, self.n_folds, self.seed))
+            jobs.append(
+                (
+                    sub_features,
+                    labels[train],
+                    sub_groups,
+                    self.cs,
+                    self.n_folds,
+                    self.seed,
+                    self.weight_power,
+                )
+            )
             self.trained_posts[fold] = frozenset(sub_groups)
         fitted = map_processes(_fit_fold, jobs, self.processes)
         for fold, (best, cv_kappa, model) in enumerate(fitted):
@@ -146,7 +160,7 @@ class CrossFittedClassifier:
 
 # Change when the classifier, its features or the cross-fitting change: old entries are
 # then ignored (the key also holds every input and the scikit-learn version).
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 
 
 def crossfit_predict(
@@ -160,14 +174,17 @@ def crossfit_predict(
     seed: int = 0,
     cache: Path | None = None,
     processes: int = 1,
+    weight_power: float = 1.0,
 ) -> tuple[np.ndarray, pd.DataFrame]:
     """Fit ``CrossFittedClassifier`` on the labelled rows and predict the target rows
-    (its folds in ``processes`` worker processes; the result does not depend on it).
+    (its folds in ``processes`` worker processes; the result does not depend on it;
+    ``weight_power``: its class weights, ``helpers.narrative.classifier.class_weights``).
 
     Returns ``(predictions, chosen)`` (``chosen``: per fold its training size and ``C``).
     The fit is the slow step (``n_folds`` nested cross-validations), so with ``cache`` the
     result is stored in a JSON file under a SHA-256 key of every input (features, labels,
-    posts, targets, grid, folds, seed, scikit-learn version, ``CACHE_VERSION`` and the source
+    posts, targets, grid, folds, seed, class weight power, scikit-learn version,
+    ``CACHE_VERSION`` and the source
     of this module and of ``helpers.narrative.classifier``), written
     to a temporary file and renamed; a stored result is used only when the key matches, so
     the output is the same with or without the cache.
@@ -187,6 +204,7 @@ def crossfit_predict(
             [float(c) for c in cs],
             n_folds,
             seed,
+            float(weight_power),
         ],
         separators=(",", ":"),
     )
@@ -200,7 +218,11 @@ def crossfit_predict(
         except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError):
             pass
     model = CrossFittedClassifier(
-        cs=tuple(float(c) for c in cs), n_folds=n_folds, seed=seed, processes=processes
+        cs=tuple(float(c) for c in cs),
+        n_folds=n_folds,
+        seed=seed,
+        processes=processes,
+        weight_power=weight_power,
     )
     model.fit(features, labels, groups)
     predictions = model.predict(target_features, target_groups)

@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from helpers.stats import bootstrap_draws, percentile_interval
+
 AGENCY_LABELS: tuple[str, ...] = ("agent", "patient", "other")
 ROLE_LABELS: tuple[str, ...] = ("hero", "villain", "victim", "none")
 ADDRESSEES: tuple[str, ...] = (
@@ -186,15 +188,70 @@ def agreement(
     per_group = np.zeros((n_groups, k * k))
     np.add.at(per_group, (group_codes, cells), 1.0)
     estimate = _scores_from_tables(per_group.sum(axis=0).reshape(k, k))
-    draws = np.random.default_rng(seed).integers(0, n_groups, size=(n_boot, n_groups))
+    draws = bootstrap_draws(n_groups, n_boot, seed)  # the collection's one bootstrap
     weights = np.zeros((n_boot, n_groups))
     np.add.at(weights, (np.repeat(np.arange(n_boot), n_groups), draws.ravel()), 1.0)
     replicates = _scores_from_tables((weights @ per_group).reshape(n_boot, k, k))
-    tail = (1 - level) / 2
     out: dict[str, float] = {"n": float(len(a)), "groups": float(n_groups)}
     for name in ("accuracy", "kappa", "alpha"):
-        values = replicates[name][~np.isnan(replicates[name])]
-        low, high = np.quantile(values, [tail, 1 - tail]) if values.size else (np.nan, np.nan)
+        low, high = percentile_interval(replicates[name], level)  # NaN replicates ignored
         out[name] = float(estimate[name])
         out[f"{name}_low"], out[f"{name}_high"] = float(low), float(high)
+    return out
+
+
+#: Mention key shared by every coding table and by ``code_mentions``.
+MENTION_KEY: tuple[str, ...] = ("doc_id", "sent_id", "char_start")
+
+#: The mention samples of ``data/validation`` (``SAMPLES.md``): a source name -> the keys
+#: file and the coding files (``items_file`` in the keys picks a file's items where several
+#: coders shared a sample out). Coders B of the role-enriched and random samples coded a
+#: subset (``coder_b`` in the keys).
+ROLE_SOURCES: dict[str, tuple[str, tuple[tuple[str, str | None], ...]]] = {
+    "roles coder A": ("roles_keys.csv", (("roles_coder_A.csv", None),)),
+    "random sample first coders": (
+        "random_keys.csv",
+        tuple((f"random_coder_{n}.csv", f"random_items_{n}.csv") for n in (1, 2, 3)),
+    ),
+    "random sample second round": (
+        "random2_keys.csv",
+        tuple((f"random2_coder_{n}.csv", f"random2_items_{n}.csv") for n in (1, 2, 3, 4)),
+    ),
+    "extra training coder": ("training_keys.csv", (("training_coder_A.csv", None),)),
+    "roles coder B": ("roles_keys.csv", (("roles_coder_B.csv", "coder_b"),)),
+    "random sample coder B": ("random_keys.csv", (("random_coder_B.csv", "coder_b"),)),
+}
+
+
+def coder_tables(validation_dir: Path) -> dict[str, pd.DataFrame]:
+    """Every coder's mention labels keyed by mention: source name -> ``doc_id, sent_id,
+    char_start, is_actor, agency, npf_role`` (``ROLE_SOURCES``, plus the earlier
+    single-coder sample ``actor_mentions_coded.csv``). A sample or coding file that is not
+    there yet is left out (its source is then missing or smaller); a coding file that is there is
+    checked by ``load_role_coding`` against the items it was given."""
+    key = list(MENTION_KEY)
+    out: dict[str, pd.DataFrame] = {}
+    for name, (keys_file, codings) in ROLE_SOURCES.items():
+        if not (validation_dir / keys_file).exists():
+            continue
+        keys = pd.read_csv(validation_dir / keys_file)
+        parts = []
+        for coding_file, selector in codings:
+            path = validation_dir / coding_file
+            if not path.exists():
+                continue
+            if selector is None:
+                items = keys["item_id"]
+            elif selector == "coder_b":
+                items = keys.loc[keys["coder_b"].astype(bool), "item_id"]
+            else:
+                items = keys.loc[keys["items_file"] == selector, "item_id"]
+            coding = load_role_coding(path, items)
+            parts.append(keys[["item_id", *key]].merge(coding, on="item_id"))
+        if parts:
+            table = pd.concat(parts, ignore_index=True)
+            out[name] = table[[*key, "is_actor", "agency", "npf_role"]]
+    earlier = validation_dir / "actor_mentions_coded.csv"
+    if earlier.exists():
+        out["earlier single coder"] = pd.read_csv(earlier)[[*key, "is_actor", "agency", "npf_role"]]
     return out

@@ -23,20 +23,16 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[3]
-sys.path.insert(0, str(ROOT))
-
-from helpers.stats import spearman_rho  # noqa: E402
-from helpers.textnorm import fold_quotes  # noqa: E402
-from helpers.valence import VALIDATION_DIR, load_codings, load_valence_overrides  # noqa: E402
-from helpers.valence_candidates import (  # noqa: E402
+from helpers.stats import spearman_rho
+from helpers.textnorm import fold_quotes
+from helpers.valence import VALIDATION_DIR, load_codings, load_valence_overrides
+from helpers.valence_candidates import (
     clause_features,
     nested_grouped_oof,
     paired_gain_ci,
@@ -44,7 +40,9 @@ from helpers.valence_candidates import (  # noqa: E402
     second_linear,
     second_logistic,
 )
-from helpers.valence_model import DEFAULT_GRID, lexicon_features, merge_labels  # noqa: E402
+from helpers.valence_model import DEFAULT_GRID, lexicon_features, merge_labels
+
+ROOT = Path(__file__).resolve().parents[3]
 
 SEEDS = (2026, 3026, 4026)  # outer fold seeds; 2026 is notebook 06's SEED
 N_BOOT = 1000

@@ -22,17 +22,15 @@ and its untouched test-part evaluation never see them.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[3]
-sys.path.insert(0, str(ROOT))
+from helpers import load_corpus
+from helpers.narrative import sentences_table
 
-from helpers import load_corpus  # noqa: E402
-from helpers.narrative import sentences_table  # noqa: E402
+ROOT = Path(__file__).resolve().parents[3]
 
 SEED = 2028
 OUT = Path(__file__).resolve().parent
