@@ -97,7 +97,8 @@ def main() -> None:
     candidates = [("current: agency features, balanced", set(), 1.0)]
     candidates += [(f"agency features, power {p}", set(), p) for p in (0.5, 0.25)]
     candidates += [(f"+ {g}, balanced", {g}, 1.0) for g in GROUPS]
-    candidates += [(f"+ all three, power {p}", set(GROUPS), p) for p in (1.0, 0.75, 0.5, 0.25)]
+    candidates += [("+ all three, balanced", set(GROUPS), 1.0)]
+    candidates += [(f"+ all three, power {p}", set(GROUPS), p) for p in (0.75, 0.5, 0.25)]
     predictions = {}
     for name, keep, power in candidates:
         features = base if not keep else (full if keep == set(GROUPS) else only(full, base, keep))
