@@ -131,8 +131,10 @@ def role_features(
       negative clause reads as a villain, a patient in one as a victim) and the sentence's
       valence sign crossed with agency and with the actor.
 
-    Chosen on the tuning data only (posts outside coder A's test part):
-    ``data/validation/roles/compare_role_features.py`` and its ``role_features_cv.csv``.
+    Compared with the agency features on labelled mentions of posts outside coder A's test
+    part by ``data/validation/roles/compare_role_features.py``; its gain there did not pass
+    the project's interval rule, so notebook 05 uses these features only when
+    ``ROLE_EXTRA_FEATURES`` is set (``data/validation/roles/COMPARISON.md``).
     """
     if len(base) != len(mentions):
         raise ValueError(f"role_features: {len(base)} base rows for {len(mentions)} mentions")
