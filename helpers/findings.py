@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 
 __all__ = [
     "Findings",
+    "and_list",
     "direction",
     "fmt_ci",
     "fmt_int",
@@ -137,6 +138,14 @@ def plural(count: float, word: str, plural_form: str | None = None) -> str:
     """``'1 post'``, ``'3 posts'`` (count formatted with thousands separators)."""
     form = word if _check_finite(count) == 1 else (plural_form or f"{word}s")
     return f"{fmt_int(count)} {form}"
+
+
+def and_list(items: Sequence[str]) -> str:
+    """``'a'``, ``'a and b'``, ``'a, b and c'``: items joined for a sentence."""
+    items = [str(i) for i in items]
+    if not items:
+        raise ValueError("and_list needs at least one item")
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 class Findings:

@@ -9,6 +9,7 @@ from sklearn.metrics import cohen_kappa_score
 
 from helpers.findings import (
     Findings,
+    and_list,
     direction,
     fmt_ci,
     fmt_int,
@@ -46,6 +47,10 @@ def test_formatters_round_and_sign():
     assert fmt_p(0.0004) == "p < 0.001"
     assert fmt_p(0.0123) == "p = 0.012"
     assert plural(1, "post") == "1 post" and plural(3, "post") == "3 posts"
+    assert and_list(["k = 6"]) == "k = 6" and and_list(["6", "8"]) == "6 and 8"
+    assert and_list(map(str, [2, 3, 4])) == "2, 3 and 4"
+    with pytest.raises(ValueError, match="at least one"):
+        and_list([])
 
 
 @pytest.mark.parametrize(
