@@ -199,19 +199,35 @@ def agreement_ci(
     n_boot: int = 1000,
     seed: int = 0,
     level: float = 0.95,
+    groups: Sequence[Any] | None = None,
 ) -> tuple[float, float, float]:
-    """``(value, low, high)`` of an agreement ``metric(a, b)`` with a bootstrap over items."""
+    """``(value, low, high)`` of an agreement ``metric(a, b)`` with a bootstrap over items,
+    or, with ``groups`` (e.g. each item's post), over whole groups: a replicate draws groups
+    with replacement (sorted group ids) and keeps all their items, so items of one post are
+    not counted as independent."""
     first, second = np.asarray(a), np.asarray(b)
     if first.shape != second.shape:
         raise ValueError(f"codings differ in length: {first.shape} vs {second.shape}")
-    pairs = np.arange(first.size)
-    return bootstrap_ci(
-        pairs,
-        lambda idx: metric(first[np.asarray(idx)], second[np.asarray(idx)]),
-        n_boot=n_boot,
-        seed=seed,
-        level=level,
-    )
+    if groups is None:
+        pairs = np.arange(first.size)
+        return bootstrap_ci(
+            pairs,
+            lambda idx: metric(first[np.asarray(idx)], second[np.asarray(idx)]),
+            n_boot=n_boot,
+            seed=seed,
+            level=level,
+        )
+    labels = np.asarray(groups)
+    if labels.shape != first.shape:
+        raise ValueError(f"groups has {labels.size} entries for {first.size} items")
+    units, codes = np.unique(labels, return_inverse=True)
+    rows_of = [np.flatnonzero(codes == i) for i in range(len(units))]
+
+    def grouped(chosen: np.ndarray) -> float:
+        idx = np.concatenate([rows_of[int(i)] for i in chosen])
+        return metric(first[idx], second[idx])
+
+    return bootstrap_ci(np.arange(len(units)), grouped, n_boot=n_boot, seed=seed, level=level)
 
 
 def cohen_kappa(

@@ -145,6 +145,26 @@ def test_agreement_ci_brackets_kappa():
     assert low < value < high
 
 
+def test_agreement_ci_by_group_resamples_whole_groups():
+    rng = np.random.default_rng(1)
+    a = rng.integers(0, 3, 60)
+    b = np.where(rng.random(60) < 0.7, a, rng.integers(0, 3, 60))
+    # One item per group: the same draws as the item bootstrap.
+    assert agreement_ci(a, b, cohen_kappa_score, 200, 3, groups=np.arange(60)) == pytest.approx(
+        agreement_ci(a, b, cohen_kappa_score, 200, 3)
+    )
+    # Each item copied five times inside its own group: resampling groups resamples the
+    # original items, so the interval is that of the items alone; treating the copies as
+    # independent items narrows it.
+    a5, b5, g5 = np.repeat(a, 5), np.repeat(b, 5), np.repeat(np.arange(60), 5)
+    grouped = agreement_ci(a5, b5, cohen_kappa_score, 200, 3, groups=g5)
+    assert grouped == pytest.approx(agreement_ci(a, b, cohen_kappa_score, 200, 3))
+    naive = agreement_ci(a5, b5, cohen_kappa_score, 200, 3)
+    assert naive[2] - naive[1] < 0.7 * (grouped[2] - grouped[1])
+    with pytest.raises(ValueError, match="groups"):
+        agreement_ci(a, b, cohen_kappa_score, groups=np.arange(5))
+
+
 def test_fold_quotes_keeps_offsets():
     from helpers.textnorm import fold_quotes
 
