@@ -135,9 +135,22 @@ def _kappa(pairs: np.ndarray) -> float:
 
 
 def frame_agreement(
-    human: pd.DataFrame, detected: pd.DataFrame, n_boot: int = 1000, seed: int = 0
+    human: pd.DataFrame,
+    detected: pd.DataFrame,
+    n_boot: int = 1000,
+    seed: int = 0,
+    groups: Sequence[object] | None = None,
 ) -> pd.DataFrame:
-    """Per frame: human and detector prevalence, precision, recall and kappa with intervals."""
+    """Per frame: human and detector prevalence, precision, recall and kappa with intervals.
+
+    The intervals resample sentences, or with ``groups`` (each sentence's post) whole posts
+    (sorted post ids; all their sentences kept), since sentences of one post are alike."""
+    if groups is not None:
+        labels = np.asarray(list(groups), dtype=object).astype(str)
+        if len(labels) != len(human):
+            raise ValueError(f"groups has {len(labels)} entries for {len(human)} sentences")
+        units, codes = np.unique(labels, return_inverse=True)
+        rows_of = [np.flatnonzero(codes == i) for i in range(len(units))]
     rows = []
     for name in FRAMES:
         pairs = np.c_[human[name].to_numpy() > 0, detected[name].to_numpy() > 0].astype(float)
@@ -148,7 +161,17 @@ def frame_agreement(
             "cue_share": float(pairs[:, 1].mean()),
         }
         for label, metric in [("precision", _precision), ("recall", _recall), ("kappa", _kappa)]:
-            value, low, high = bootstrap_ci(pairs, metric, n_boot=n_boot, seed=seed)
+            if groups is None:
+                value, low, high = bootstrap_ci(pairs, metric, n_boot=n_boot, seed=seed)
+            else:
+                value, low, high = bootstrap_ci(
+                    np.arange(len(rows_of)),
+                    lambda chosen, m=metric, p=pairs: m(
+                        p[np.concatenate([rows_of[int(i)] for i in chosen])]
+                    ),
+                    n_boot=n_boot,
+                    seed=seed,
+                )
             row.update({label: value, f"{label}_low": low, f"{label}_high": high})
         rows.append(row)
     return pd.DataFrame(rows).set_index("frame")

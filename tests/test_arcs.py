@@ -334,6 +334,29 @@ def test_cue_precision_and_frame_agreement() -> None:
     assert table.loc["problem", "recall"] == pytest.approx(2 / 3)
 
 
+def test_frame_agreement_by_post_resamples_whole_posts() -> None:
+    rng = np.random.default_rng(4)
+    human = pd.DataFrame({f: rng.integers(0, 2, 40) for f in ("problem", "cause", "solution")})
+    detected = human.where(rng.random((40, 3)) < 0.8, 1 - human)
+    plain = frame_agreement(human, detected, n_boot=200, seed=5)
+    # One sentence per post (ids sorted as the rows): the same draws as the sentence bootstrap.
+    one_each = frame_agreement(human, detected, 200, 5, groups=[f"p{i:03d}" for i in range(40)])
+    pd.testing.assert_frame_equal(one_each, plain)
+    # Every sentence copied three times inside its own post: the interval is that of the
+    # sentences alone (resampling posts resamples them), wider than the copies' naive one.
+    tripled_h, tripled_d = human.loc[human.index.repeat(3)], detected.loc[detected.index.repeat(3)]
+    posts = [f"p{i:03d}" for i in range(40) for _ in range(3)]
+    grouped = frame_agreement(tripled_h, tripled_d, 200, 5, groups=posts)
+    naive = frame_agreement(tripled_h, tripled_d, 200, 5)
+    for col in ("kappa", "kappa_low", "kappa_high"):
+        np.testing.assert_allclose(grouped[col], plain[col])
+    assert (
+        (naive["kappa_high"] - naive["kappa_low"]) < (grouped["kappa_high"] - grouped["kappa_low"])
+    ).all()
+    with pytest.raises(ValueError, match="groups"):
+        frame_agreement(human, detected, 10, 0, groups=["p"] * 3)
+
+
 def test_problem_before_solution_observed_and_null() -> None:
     problem = [np.array([1, 0, 0, 0]), np.array([0, 0, 0, 1]), np.array([0, 0, 0, 0])]
     solution = [np.array([0, 0, 0, 1]), np.array([1, 0, 0, 0]), np.array([1, 1, 0, 0])]
