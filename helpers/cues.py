@@ -27,7 +27,7 @@ import pandas as pd
 from helpers.arc_nulls import null_indices
 from helpers.lexicons import load_lexicon
 from helpers.paths import DATA_DIR
-from helpers.stats import bootstrap_ci, cohen_kappa
+from helpers.stats import bootstrap_ci, bootstrap_ci_by_group, cohen_kappa
 from helpers.textnorm import fold_quotes
 
 __all__ = [
@@ -146,11 +146,9 @@ def frame_agreement(
     The intervals resample sentences, or with ``groups`` (each sentence's post) whole posts
     (sorted post ids; all their sentences kept), since sentences of one post are alike."""
     if groups is not None:
-        labels = np.asarray(list(groups), dtype=object).astype(str)
-        if len(labels) != len(human):
-            raise ValueError(f"groups has {len(labels)} entries for {len(human)} sentences")
-        units, codes = np.unique(labels, return_inverse=True)
-        rows_of = [np.flatnonzero(codes == i) for i in range(len(units))]
+        groups = [str(g) for g in groups]
+        if len(groups) != len(human):
+            raise ValueError(f"groups has {len(groups)} entries for {len(human)} sentences")
     rows = []
     for name in FRAMES:
         pairs = np.c_[human[name].to_numpy() > 0, detected[name].to_numpy() > 0].astype(float)
@@ -164,13 +162,8 @@ def frame_agreement(
             if groups is None:
                 value, low, high = bootstrap_ci(pairs, metric, n_boot=n_boot, seed=seed)
             else:
-                value, low, high = bootstrap_ci(
-                    np.arange(len(rows_of)),
-                    lambda chosen, m=metric, p=pairs: m(
-                        p[np.concatenate([rows_of[int(i)] for i in chosen])]
-                    ),
-                    n_boot=n_boot,
-                    seed=seed,
+                value, low, high = bootstrap_ci_by_group(
+                    groups, lambda rows, m=metric, p=pairs: m(p[rows]), n_boot, seed
                 )
             row.update({label: value, f"{label}_low": low, f"{label}_high": high})
         rows.append(row)

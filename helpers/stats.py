@@ -38,6 +38,7 @@ __all__ = [
     "agreement_ci",
     "benjamini_hochberg",
     "bootstrap_ci",
+    "bootstrap_ci_by_group",
     "bootstrap_draws",
     "percentile_interval",
     "cohen_kappa",
@@ -217,17 +218,31 @@ def agreement_ci(
             seed=seed,
             level=level,
         )
-    labels = np.asarray(groups)
-    if labels.shape != first.shape:
-        raise ValueError(f"groups has {labels.size} entries for {first.size} items")
-    units, codes = np.unique(labels, return_inverse=True)
+    if len(groups) != first.size:
+        raise ValueError(f"groups has {len(groups)} entries for {first.size} items")
+    return bootstrap_ci_by_group(
+        groups, lambda idx: metric(first[idx], second[idx]), n_boot, seed, level
+    )
+
+
+def bootstrap_ci_by_group(
+    groups: Sequence[Any],
+    statistic: Callable[[np.ndarray], float],
+    n_boot: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> tuple[float, float, float]:
+    """``bootstrap_ci`` over whole groups (e.g. the post of each row): a replicate draws
+    groups with replacement (``bootstrap_draws`` over the sorted group ids) and passes
+    ``statistic`` the row indices of every drawn group, so rows of one post are not
+    counted as independent."""
+    units, codes = np.unique(np.asarray(groups), return_inverse=True)
     rows_of = [np.flatnonzero(codes == i) for i in range(len(units))]
 
-    def grouped(chosen: np.ndarray) -> float:
-        idx = np.concatenate([rows_of[int(i)] for i in chosen])
-        return metric(first[idx], second[idx])
+    def on_rows(chosen: np.ndarray) -> float:
+        return statistic(np.concatenate([rows_of[int(i)] for i in chosen]))
 
-    return bootstrap_ci(np.arange(len(units)), grouped, n_boot=n_boot, seed=seed, level=level)
+    return bootstrap_ci(np.arange(len(units)), on_rows, n_boot=n_boot, seed=seed, level=level)
 
 
 def cohen_kappa(

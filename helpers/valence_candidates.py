@@ -17,7 +17,7 @@ unless a candidate is adopted.
   linear calibration of one lexicon column, gradient boosting on the dense columns, a
   multinomial logistic model whose expected rating is the prediction).
 * ``paired_gain_ci``: a candidate's gain in Spearman over a reference on the same rows, with a
-  paired bootstrap over posts (``helpers.stats.bootstrap_ci``).
+  paired bootstrap over posts (``helpers.stats.bootstrap_ci_by_group``).
 
 Everything is deterministic: no random state except fixed seeds, one BLAS thread while solving.
 """
@@ -37,7 +37,7 @@ from sklearn.linear_model import LinearRegression, LogisticRegression
 from threadpoolctl import threadpool_limits
 from vaderSentiment.vaderSentiment import negated
 
-from helpers.stats import bootstrap_ci, spearman_rho
+from helpers.stats import bootstrap_ci_by_group, spearman_rho
 from helpers.textnorm import fold_quotes
 from helpers.valence import DomainVader
 from helpers.valence_model import _folds, _grid_points
@@ -307,11 +307,10 @@ def paired_gain_ci(
     posts = np.asarray([str(g) for g in groups])
     if not y.shape == c.shape == r.shape == posts.shape:
         raise ValueError("ratings, predictions and posts differ in length")
-    units = np.array(sorted(set(posts)))
-    rows_of = {u: np.flatnonzero(posts == u) for u in units}
-
-    def gain(chosen: np.ndarray) -> float:
-        idx = np.concatenate([rows_of[u] for u in chosen])
-        return spearman_rho(y[idx], c[idx]) - spearman_rho(y[idx], r[idx])
-
-    return bootstrap_ci(units, gain, n_boot, seed, level)
+    return bootstrap_ci_by_group(
+        posts,
+        lambda idx: spearman_rho(y[idx], c[idx]) - spearman_rho(y[idx], r[idx]),
+        n_boot,
+        seed,
+        level,
+    )
