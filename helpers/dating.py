@@ -11,7 +11,9 @@ Three parts, each in its own module:
 
 Rules of the estimation:
 
-1. A byline always wins: day precision, ``date_low == date == date_high``.
+1. A byline always wins: day precision, ``date_low == date == date_high``. A weekday date
+   named in the text also gives day precision, as long as the point stays on that day; if the
+   listing order moves it, the precision follows the width of the interval instead.
 2. A post's anchors are intersected; the point is the weekday date if any, else the
    point of the narrowest event window. Only bylines, weekday dates and windows of at
    most 45 days give a point ("anchored" posts, precision ``day`` or ``month``); wider
@@ -220,6 +222,15 @@ def _estimate_group(
         if i in anchored_at:
             point = anchored_at[i]
             precision = _precision(combined[i][3], low, high)
+            named = combined[i][2]
+            if precision == "day" and named is not None and point != named:
+                # The day the evidence names was moved (clipped into the interval the listing
+                # allows, or levelled by the listing order): the point is no longer that day.
+                precision = _precision("event", low, high)
+                notes.append(
+                    f"the named day {named.isoformat()} lies outside what the listing order "
+                    f"allows; point moved to {point.isoformat()}"
+                )
             notes.extend(own_labels)
             notes.extend(resolved_notes[i])
         else:

@@ -368,3 +368,25 @@ def test_prefilter_literals_never_hide_a_match():
                 event.row.event_id,
                 text,
             )
+
+
+def test_a_named_day_moved_by_the_listing_order_loses_day_precision():
+    """A weekday date the listing order rules out (the post is listed after a post of a later
+    day) cannot stay the point: the point moves into the interval and ``day`` is not claimed."""
+    posts = make_posts(
+        [
+            "Newest post.",
+            "The conference opened on Wednesday 4 July 2018 with a full hall.",
+            "Older post.",
+        ],
+        bylines=[TS("2018-07-18"), pd.NaT, TS("2018-07-06")],
+    )
+    row = estimate_dates(posts, NO_EVENTS).iloc[1]
+    assert row["date_low"] == TS("2018-07-06") and row["date_high"] == TS("2018-07-18")
+    assert row["date"] == TS("2018-07-06")
+    assert row["date_precision"] == "month"
+    assert "named day 2018-07-04 lies outside" in row["date_basis"]
+    kept = estimate_dates(
+        make_posts([posts.loc[1, "text"]], source_file="one.txt"), NO_EVENTS
+    ).iloc[0]
+    assert kept["date"] == TS("2018-07-04") and kept["date_precision"] == "day"
