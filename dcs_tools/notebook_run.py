@@ -214,7 +214,10 @@ def project_root_for_kernels(root: Path | None) -> Iterator[None]:
 
 
 def execute_notebook(
-    path: Path, parameters: dict[str, Any] | None = None, root: Path | None = None
+    path: Path,
+    parameters: dict[str, Any] | None = None,
+    root: Path | None = None,
+    kernel_group_file: Path | None = None,
 ) -> None:
     """Execute the notebook at ``path`` in place (see the module docstring).
 
@@ -223,7 +226,9 @@ def execute_notebook(
     so the traceback can be read in JupyterLab. ``ValueError`` if ``parameters`` names a
     variable that the notebook's parameters cell does not set, or a value of the wrong
     type. ``root``: the project tree the kernel works in (default: as ``helpers.paths``
-    finds it from the notebook's folder).
+    finds it from the notebook's folder). ``kernel_group_file``: where to write the process
+    group of the kernel once it runs, so that ``execute_in_child`` can end the kernel and what
+    it started if this process is stopped before it could shut the kernel down itself.
     """
     from nbclient.exceptions import CellExecutionError
     from nbconvert.exporters import NotebookExporter
@@ -241,6 +246,14 @@ def execute_notebook(
     else:
         nb = nbformat.read(path, as_version=4)
     executor = ExecutePreprocessor(record_timing=False)
+    if kernel_group_file is not None:
+
+        def record_kernel_group(**_: Any) -> None:
+            group = getattr(getattr(executor.km, "provisioner", None), "pgid", None)
+            if group and not kernel_group_file.exists():
+                kernel_group_file.write_text(str(group), encoding="utf-8")
+
+        executor.on_cell_start = record_kernel_group
     failure: CellExecutionError | None = None
     try:
         with project_root_for_kernels(root):
@@ -268,10 +281,31 @@ def _child(path: Path, parameters: dict[str, Any], root: Path | None, error_file
     import sys
 
     try:
-        execute_notebook(path, parameters, root=root)
+        execute_notebook(path, parameters, root=root, kernel_group_file=_group_file(error_file))
     except (NotebookError, ValueError) as error:
         error_file.write_text(str(error), encoding="utf-8")
         sys.exit(1)
+
+
+def _group_file(error_file: Path) -> Path:
+    """Where a child records its kernel's process group (beside its error file)."""
+    return error_file.with_name("kernel_group.txt")
+
+
+def _end_kernel_group(group_file: Path) -> None:
+    """Kill what is left of the process group recorded in ``group_file``: the kernel
+    (jupyter_client starts it in its own session) and every process it forked, such as a
+    process pool's workers, which a kernel dying with its parent leaves running."""
+    import signal
+
+    if not group_file.is_file() or not hasattr(os, "killpg"):
+        return
+    try:
+        group = int(group_file.read_text(encoding="utf-8"))
+    except ValueError:
+        return
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(group, signal.SIGKILL)
 
 
 def _thread_count() -> int:
@@ -358,6 +392,7 @@ def execute_in_child(
             command = [sys.executable, "-m", "dcs_tools.notebook_run", str(path)]
             command += ["--error-file", str(error_file)]
             command += ["--parameters", json.dumps(parameters or {})]
+            command += ["--kernel-group-file", str(_group_file(error_file))]
             if root is not None:
                 command += ["--root", str(root)]
             child = _Subprocess(command)
@@ -379,6 +414,10 @@ def execute_in_child(
                 child.kill()
                 child.join()
             raise
+        finally:
+            # Normally the child has shut its kernel down already; if it was stopped or
+            # died first, the kernel and what it forked would outlive the run.
+            _end_kernel_group(_group_file(error_file))
         if child.exitcode:
             message = error_file.read_text(encoding="utf-8") if error_file.is_file() else ""
             raise NotebookError(
@@ -396,9 +435,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parameters", default="{}", help="JSON object of NAME: value")
     parser.add_argument("--root", type=Path, help="project tree the kernel works in")
     parser.add_argument("--error-file", type=Path, help="where to write the error message")
+    parser.add_argument("--kernel-group-file", type=Path, help="where to record the kernel's group")
     args = parser.parse_args(argv)
     try:
-        execute_notebook(args.notebook, json.loads(args.parameters), root=args.root)
+        execute_notebook(
+            args.notebook,
+            json.loads(args.parameters),
+            root=args.root,
+            kernel_group_file=args.kernel_group_file,
+        )
     except (NotebookError, ValueError) as error:
         if args.error_file:
             args.error_file.write_text(str(error), encoding="utf-8")

@@ -200,3 +200,57 @@ def test_a_child_process_executes_the_notebook_and_reports_its_error(tmp_path: P
     )
     subprocess.run([sys.executable, "-c", code, str(forked)], check=True)
     assert nbformat.read(forked, as_version=4).cells[-1].outputs[0].text == "xx\n"
+
+
+def _alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie waiting to be reaped counts as gone)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_stopped_notebook_leaves_no_kernel_or_worker_behind(tmp_path: Path) -> None:
+    """Stopping a notebook (another failed, or Ctrl-C) ends its kernel and the processes the
+    kernel forked (a process pool, as notebook 03's grid has), not only the executor: a
+    leftover worker would keep the run's output pipe open and hang whoever reads it."""
+    import threading
+    import time
+
+    from dcs_tools.notebook_run import NotebookStoppedError
+
+    pids = tmp_path / "pids.txt"
+    body = (
+        "import multiprocessing, os, time\n"
+        "worker = multiprocessing.get_context('fork').Process(target=time.sleep, args=(300,))\n"
+        "worker.start()\n"
+        f"open({str(pids)!r}, 'w').write(f'{{os.getpid()}} {{worker.pid}}')\n"
+        "time.sleep(300)\n"
+    )
+    slow = _tiny(tmp_path, "01_slow.ipynb", body)
+    stop = threading.Event()
+    raised: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            execute_in_child(slow, stop=stop)
+        except BaseException as error:  # noqa: BLE001  (recorded for the assertion below)
+            raised.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not (pids.exists() and pids.read_text().strip()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    kernel, worker = map(int, pids.read_text().split())
+    stop.set()
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+    assert len(raised) == 1 and isinstance(raised[0], NotebookStoppedError)
+    deadline = time.monotonic() + 10
+    while (_alive(kernel) or _alive(worker)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(kernel), "the kernel outlived the stopped notebook"
+    assert not _alive(worker), "a process the kernel forked outlived the stopped notebook"

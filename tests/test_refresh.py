@@ -43,6 +43,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -121,31 +122,35 @@ def refreshed(tmp_path_factory: pytest.TempPathFactory) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
     # -o: the venv is already installed; never pip-install into it from the copy.
     stamp = VENV / ".installed-requirements"
-    proc = subprocess.run(
-        [
-            "make",
-            "-C",
-            str(copy),
-            "-o",
-            str(stamp),
-            "corpus",
-            "notebooks",
-            "report",
-            f"VENV={VENV}",
-            f"PARAMS={QUICK_PARAMS}",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=1800,
-        check=False,
-    )
-    assert proc.returncode == 0, (
-        f"refresh failed (exit {proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
-    )
+    # The output goes to a file, not a pipe: a process that outlived make (it should not)
+    # would keep a pipe open and hang this test instead of failing it.
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
+        proc = subprocess.run(
+            [
+                "make",
+                "-C",
+                str(copy),
+                "-o",
+                str(stamp),
+                "corpus",
+                "notebooks",
+                "report",
+                f"VENV={VENV}",
+                f"PARAMS={QUICK_PARAMS}",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+            timeout=1800,
+            check=False,
+        )
+        log.seek(0)
+        output = log.read()
+    assert proc.returncode == 0, f"refresh failed (exit {proc.returncode}):\n{output[-8000:]}"
     return {
         "root": copy,
-        "log": proc.stdout,
+        "log": output,
         "before_posts": before_posts,
         "before_manifest": before_manifest,
         "before_nbs": before_nbs,
