@@ -227,10 +227,12 @@ def _estimate_group(
                 # The day the evidence names was moved (clipped into the interval the listing
                 # allows, or levelled by the listing order): the point is no longer that day.
                 precision = _precision("event", low, high)
-                notes.append(
-                    f"the named day {named.isoformat()} lies outside what the listing order "
-                    f"allows; point moved to {point.isoformat()}"
+                why = (
+                    "lies outside what the listing order allows"
+                    if not low <= named <= high
+                    else "is out of order with its listing neighbours"
                 )
+                notes.append(f"the named day {named.isoformat()} {why}; point moved to {point}")
             notes.extend(own_labels)
             notes.extend(resolved_notes[i])
         else:
