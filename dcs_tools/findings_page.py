@@ -13,8 +13,10 @@ so the page can never go stale.
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -54,12 +56,49 @@ def notebook_findings(path: Path) -> tuple[str, str]:
     raise FindingsMissingError(f"{path.name}: no generated Findings output (run the notebook)")
 
 
+PARAMETER_NAME = re.compile(r"`([A-Z][A-Z0-9_]*)`")
+
+
+def parameter_values(path: Path) -> dict[str, str]:
+    """Name -> value (as written) of every assignment in the notebook's ``parameters`` cell,
+    overridden by a papermill ``injected-parameters`` cell where the run injected values."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    values: dict[str, str] = {}
+    for tag in ("parameters", "injected-parameters"):
+        for cell in cells:
+            if cell["cell_type"] != "code" or tag not in cell.get("metadata", {}).get("tags", []):
+                continue
+            source = "".join(cell["source"])
+            for statement in ast.parse(source).body:
+                if isinstance(statement, ast.Assign):
+                    for target in statement.targets:
+                        if isinstance(target, ast.Name):
+                            values[target.id] = (
+                                ast.get_source_segment(source, statement.value) or ""
+                            )
+    return values
+
+
+def parameters_named(text: str, values: dict[str, str]) -> str:
+    """A line giving the value of every parameter the findings name in backticks ('' if none),
+    so that a reader of the page needs no notebook to know what `ALPHA` was."""
+    named = [n for n in dict.fromkeys(PARAMETER_NAME.findall(text)) if n in values]
+    if not named:
+        return ""
+    return (
+        "\n*Parameters named above, as this run set them:* "
+        + "; ".join(f"`{name} = {values[name]}`" for name in named)
+        + ".\n"
+    )
+
+
 def render(notebooks: list[Path]) -> str:
     """The whole FINDINGS.md text for these notebooks."""
     parts = [HEADER]
     for path in notebooks:
         title, text = notebook_findings(path)
-        parts.append(f"\n## {title}\n\n*From `notebooks/{path.name}`.*\n\n{text}")
+        parameters = parameters_named(text, parameter_values(path))
+        parts.append(f"\n## {title}\n\n*From `notebooks/{path.name}`.*\n\n{text}{parameters}")
     return "".join(parts)
 
 
