@@ -173,3 +173,17 @@ def test_handover_and_takeover_name_the_writer(text: str, expected: str | None) 
         assert (row["author"], row["author_confidence"]) == (expected, "medium")
         assert "data/adcs_presidents.csv" in row["author_basis"]
         assert row["writer_role"] == "dcs"
+
+
+def test_a_personal_blog_quotes_its_about_box_as_the_evidence_for_its_role() -> None:
+    about = "I write about public policy and the wellbeing of communities."
+    text = "The council's services are failing."
+    blog = infer(post(text, "2019-01-01", "2019-02-01", format="wordpress_post", about=about)).iloc[
+        0
+    ]
+    assert blog["writer_role"] == "commentator"
+    assert about in blog["writer_role_basis"]
+    bare = infer(post(text, "2019-01-01", "2019-02-01", format="wordpress_post")).iloc[0]
+    assert bare["writer_role_basis"] == "personal blog with no About box or stated role"
+    listing = infer(post(text, "2019-01-01", "2019-02-01")).iloc[0]
+    assert listing["writer_role"] == "unknown" and pd.isna(listing["writer_role_basis"])

@@ -322,8 +322,16 @@ def infer_authors(posts: pd.DataFrame, presidents: list[Presidency] | None = Non
         elif (found := _first_person_match(SELF_DCS_RE, text)) is not None:
             role, basis = "dcs", f"self-reference '{_sentence(text, found)}'"
         elif row["format"] == "wordpress_post":
+            # A personal blog, not an organisation's: its writer speaks for themself. The
+            # About box is quoted, so the reader sees what the page says of its writer.
+            about = row.get("about")
             role = "commentator"
-            basis = "personal blog whose About box states no director's role"
+            basis = (
+                f"personal blog whose About box ('{about[:100]}') states no role in "
+                "children's services"
+                if isinstance(about, str) and about.strip()
+                else "personal blog with no About box or stated role"
+            )
         else:
             role, basis = "unknown", None
         roles.append(role)
