@@ -43,31 +43,23 @@ def test_committed_findings_page_matches_the_notebooks():
     )
 
 
+def _tagged(source: str, tag: str) -> dict:
+    return {"cell_type": "code", "source": source, "metadata": {"tags": [tag]}, "outputs": []}
+
+
 def test_parameters_named_in_the_findings_get_their_values_injected_ones_winning(tmp_path):
     path = _notebook(tmp_path, with_output=True)
     nb = json.loads(path.read_text(encoding="utf-8"))
     nb["cells"][2]["outputs"][0]["data"]["text/markdown"] = (
         "### Findings\n\n- below `ALPHA`, over `N_PERM` draws; `UNKNOWN_NAME` and `ALPHA` again\n"
     )
-    parameters = {
-        "cell_type": "code",
-        "source": "ALPHA = 0.05  # level\nN_PERM = 999\nSEED = 1\n",
-        "metadata": {"tags": ["parameters"]},
-        "outputs": [],
-    }
-    nb["cells"].insert(1, parameters)
+    nb["cells"].insert(1, _tagged("ALPHA = 0.05  # level\nN_PERM = 999\nSEED = 1\n", "parameters"))
     path.write_text(json.dumps(nb), encoding="utf-8")
     text = cf.render([path])
     assert (
         "*Parameters named above, as this run set them:* `ALPHA = 0.05`; `N_PERM = 999`.\n" in text
     )
     assert "SEED" not in text and "UNKNOWN_NAME = " not in text
-    injected = {
-        "cell_type": "code",
-        "source": "# Parameters\nN_PERM = 99\n",
-        "metadata": {"tags": ["injected-parameters"]},
-        "outputs": [],
-    }
-    nb["cells"].insert(2, injected)
+    nb["cells"].insert(2, _tagged("# Parameters\nN_PERM = 99\n", "injected-parameters"))
     path.write_text(json.dumps(nb), encoding="utf-8")
     assert "`N_PERM = 99`" in cf.render([path])
