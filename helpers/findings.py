@@ -66,6 +66,13 @@ def fmt_num(value: float, digits: int = 2) -> str:
     return text.replace("-", "\u2212")
 
 
+def fmt_median(value: float) -> str:
+    """A median (or quantile) of whole counts: a whole number as such, a midpoint between two
+    counts with one decimal (``612.0 -> '612'``, ``24.5 -> '24.5'``)."""
+    value = _check_finite(value)
+    return fmt_num(value, 0 if value == round(value) else 1)
+
+
 def fmt_pct(share: float, digits: int = 0) -> str:
     """A share in [0, 1] as a percentage: ``0.653 -> '65%'``."""
     share = _check_finite(share, "share")

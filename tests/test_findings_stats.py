@@ -13,6 +13,7 @@ from helpers.findings import (
     direction,
     fmt_ci,
     fmt_int,
+    fmt_median,
     fmt_num,
     fmt_p,
     fmt_pct,
@@ -291,3 +292,11 @@ def test_every_bootstrap_uses_the_shared_draws() -> None:
     pairs = np.column_stack([num, den])
     generic = bootstrap_ci(pairs, lambda p: p[:, 0].sum() / p[:, 1].sum(), n_boot=200, seed=4)
     assert ratio_bootstrap_ci(num, den, n_boot=200, seed=4) == pytest.approx(generic)
+
+
+def test_fmt_median_keeps_whole_counts_whole_and_midpoints_at_one_decimal() -> None:
+    assert fmt_median(612.0) == "612"
+    assert fmt_median(24.5) == "24.5"
+    assert fmt_median(1034) == "1,034"
+    with pytest.raises(ValueError):
+        fmt_median(float("nan"))
