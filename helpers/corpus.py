@@ -29,6 +29,7 @@ POST_COLUMNS: list[str] = [
     "authority",
     "writer_role",
     "writer_role_basis",
+    "writer_role_confidence",
     "date",
     "date_precision",
     "date_low",
@@ -94,7 +95,14 @@ def load_corpus(include_reprints: bool = False, path: Path = POSTS_PATH) -> pd.D
         posts[column] = pd.to_datetime(posts[column], format="%Y-%m-%d")
     for column in INT_COLUMNS:
         posts[column] = posts[column].astype("int64")
-    for column in ("source", "format", "date_precision", "writer_role", "author_confidence"):
+    for column in (
+        "source",
+        "format",
+        "date_precision",
+        "writer_role",
+        "writer_role_confidence",
+        "author_confidence",
+    ):
         posts[column] = posts[column].astype("category")
     if not include_reprints:
         posts = posts[posts["duplicate_of"].isna()].reset_index(drop=True)

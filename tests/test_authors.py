@@ -181,9 +181,46 @@ def test_a_personal_blog_quotes_its_about_box_as_the_evidence_for_its_role() -> 
     blog = infer(post(text, "2019-01-01", "2019-02-01", format="wordpress_post", about=about)).iloc[
         0
     ]
-    assert blog["writer_role"] == "commentator"
+    assert (blog["writer_role"], blog["writer_role_confidence"]) == ("commentator", "low")
     assert about in blog["writer_role_basis"]
-    bare = infer(post(text, "2019-01-01", "2019-02-01", format="wordpress_post")).iloc[0]
-    assert bare["writer_role_basis"] == "personal blog with no About box or stated role"
     listing = infer(post(text, "2019-01-01", "2019-02-01")).iloc[0]
     assert listing["writer_role"] == "unknown" and pd.isna(listing["writer_role_basis"])
+
+
+def test_a_personal_blog_that_says_nothing_of_its_writer_stays_unknown() -> None:
+    """The absence of a stated role is not evidence of one: no About box, no role, no
+    self-reference leaves the role unknown, with no basis and no confidence."""
+    text = "The council's services are failing."
+    for about in (None, "", "   "):
+        bare = infer(
+            post(text, "2019-01-01", "2019-02-01", format="wordpress_post", about=about)
+        ).iloc[0]
+        assert bare["writer_role"] == "unknown"
+        assert pd.isna(bare["writer_role_basis"]) and pd.isna(bare["writer_role_confidence"])
+    # ... while a self-reference on the same blog still counts, as medium evidence
+    own = infer(
+        post(
+            "As the DCS for Anyshire I see this every week.",
+            "2019-01-01",
+            "2019-02-01",
+            format="wordpress_post",
+        )
+    ).iloc[0]
+    assert (own["writer_role"], own["writer_role_confidence"]) == ("dcs", "medium")
+
+
+@pytest.mark.parametrize(
+    "role, text, expected",
+    [
+        ("Director of Children's Services, Anyshire", "Nothing of note.", ("dcs", "high")),
+        ("retired director of children's services", "Nothing of note.", ("commentator", "high")),
+        (None, "My first blog as ADCS President is about budgets.", ("dcs", "medium")),
+        (None, "Nothing of note here.", ("unknown", None)),
+    ],
+)
+def test_writer_role_confidence_follows_how_direct_the_evidence_is(
+    role: str | None, text: str, expected: tuple[str, str | None]
+) -> None:
+    row = infer(post(text, "2019-01-01", "2019-02-01", role=role)).iloc[0]
+    confidence = row["writer_role_confidence"]
+    assert (row["writer_role"], None if pd.isna(confidence) else confidence) == expected

@@ -945,6 +945,8 @@ def test_real_corpus_metadata_has_evidence(real: segment.SegmentationResult) -> 
     assert posts.loc[~known, "author_confidence"].isna().all()
     assert posts["writer_role"].isin(["dcs", "officer", "commentator", "unknown"]).all()
     assert (posts["writer_role"] == "unknown").eq(posts["writer_role_basis"].isna()).all()
+    assert (posts["writer_role"] == "unknown").eq(posts["writer_role_confidence"].isna()).all()
+    assert set(posts["writer_role_confidence"].dropna()) <= {"high", "medium", "low"}
     undated = posts["date_precision"] == "unknown"
     assert posts.loc[undated, "date"].isna().all() and posts.loc[~undated, "date"].notna().all()
     dated = posts[~undated]

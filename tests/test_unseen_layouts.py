@@ -60,6 +60,7 @@ def test_unseen_page(tmp_path: Path, folder: Path, row: dict[str, str]) -> None:
         assert post["author_basis"] and post["author_confidence"] in ("high", "medium", "low")
     if row["writer_role"] != "unknown":
         assert post["writer_role_basis"]
+        assert post["writer_role_confidence"] in ("high", "medium", "low")
     if pd.notna(post["date"]):
         assert post["date_low"] <= post["date"] <= post["date_high"]
 

@@ -27,7 +27,13 @@ mentions a president in the third person, keeps an empty author.
 (another council or association officer: an assistant director, a director of
 commissioning), ``commentator`` (someone writing about the sector from outside a
 director's post: retired or former directors, associate members, consultants, personal
-blogs) or ``unknown``, with ``writer_role_basis`` quoting the evidence.
+blogs) or ``unknown``, with ``writer_role_basis`` quoting the evidence and
+``writer_role_confidence`` saying how direct it is: ``high`` when the page states the role
+(byline, bio, caption, sign-off, About box), ``medium`` for a first-person self-reference in
+the text ("As the DCS for ...", "my first blog as President": ADCS presidents are serving
+DCSs), ``low`` for a personal blog whose About box describes its writer without any role in
+children's services. A personal blog with no About box and no stated role stays ``unknown``:
+the absence of a stated role is not evidence of one.
 """
 
 from __future__ import annotations
@@ -235,14 +241,15 @@ def _sentence(text: str, match: re.Match[str], width: int = 90) -> str:
 
 def infer_authors(posts: pd.DataFrame, presidents: list[Presidency] | None = None) -> pd.DataFrame:
     """Fill ``author``/``author_basis``/``author_confidence`` from presidential self-references
-    and set ``writer_role``/``writer_role_basis`` for every post. Returns a new frame.
+    and set ``writer_role``/``writer_role_basis``/``writer_role_confidence`` for every post.
+    Returns a new frame.
 
     ``posts`` needs: doc_id, format, text, author, author_basis, author_confidence, role,
     about, date_low, date_high, date_precision, date_basis.
     """
     presidents = load_presidents() if presidents is None else presidents
     out = posts.copy()
-    roles, bases = [], []
+    roles, bases, confidences = [], [], []
     for idx, row in out.iterrows():
         text = row["text"] or ""
         match = _first_person_match(PRESIDENT_SELF_RE, text)
@@ -309,8 +316,10 @@ def infer_authors(posts: pd.DataFrame, presidents: list[Presidency] | None = Non
                     "and president, data/adcs_presidents.csv)"
                 )
         stated = role_class(row.get("role"), row.get("about"))
+        about = row.get("about")
+        confidence = "medium"  # a first-person self-reference, unless set otherwise below
         if stated is not None:
-            role, basis = stated
+            (role, basis), confidence = stated, "high"
         elif match:
             role, basis = (
                 "dcs",
@@ -321,21 +330,22 @@ def infer_authors(posts: pd.DataFrame, presidents: list[Presidency] | None = Non
             basis = f"self-reference '{succession[1]}' (ADCS presidents are serving DCSs)"
         elif (found := _first_person_match(SELF_DCS_RE, text)) is not None:
             role, basis = "dcs", f"self-reference '{_sentence(text, found)}'"
-        elif row["format"] == "wordpress_post":
-            # A personal blog, not an organisation's: its writer speaks for themself. The
-            # About box is quoted, so the reader sees what the page says of its writer.
-            about = row.get("about")
-            role = "commentator"
+        elif row["format"] == "wordpress_post" and isinstance(about, str) and about.strip():
+            # A personal blog, not an organisation's, whose writer describes themself
+            # without a role in children's services: weak evidence, quoted for the reader.
+            role, confidence = "commentator", "low"
             basis = (
                 f"personal blog whose About box ('{about[:100]}') states no role in "
                 "children's services"
-                if isinstance(about, str) and about.strip()
-                else "personal blog with no About box or stated role"
             )
         else:
-            role, basis = "unknown", None
+            # Nothing on the page says who the writer is (a personal blog without an
+            # About box included): the role stays unknown rather than guessed.
+            role, basis, confidence = "unknown", None, None
         roles.append(role)
         bases.append(basis)
+        confidences.append(confidence)
     out["writer_role"] = roles
     out["writer_role_basis"] = bases
+    out["writer_role_confidence"] = confidences
     return out
