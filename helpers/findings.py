@@ -31,6 +31,7 @@ __all__ = [
     "direction",
     "fmt_ci",
     "fmt_int",
+    "fmt_median",
     "fmt_num",
     "fmt_p",
     "fmt_pct",
