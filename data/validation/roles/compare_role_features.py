@@ -2,7 +2,11 @@
 
 Run from the repository root (``.venv/bin/python data/validation/roles/compare_role_features.py``,
 about two minutes on two cores); it writes ``role_features_cv.csv`` beside this file, which
-notebook 05 shows.
+notebook 05 shows. With ``--curve`` it writes instead the learning curve of the deployed
+agency and role models (``learning_curve.csv``, ``learning_curve_gain.csv``, about four
+minutes; ``helpers.narrative.curve``): each fold refitted on an eighth, a quarter, half and
+three quarters of its training posts (three draws each) and on all of them, scored on the
+same mentions, with a paired bootstrap interval over posts of the gain from half to all.
 
 * Labels: the deployed classifier's training set as notebook 05 builds it (every coder's
   labels, one per mention, ``helpers.narrative.validation.coder_tables``).
@@ -22,6 +26,7 @@ notebook 05 shows.
 
 from __future__ import annotations
 
+import argparse
 import time
 from pathlib import Path
 
@@ -34,6 +39,7 @@ from helpers.corpus import director_posts
 from helpers.narrative import code_mentions, load_actors, load_verb_categories, sentences_table
 from helpers.narrative.classifier import mention_features, role_features
 from helpers.narrative.crossfit import CrossFittedClassifier, merge_mention_labels
+from helpers.narrative.curve import gain_interval, learning_curve
 from helpers.narrative.validation import MENTION_KEY, coder_tables, kappa
 from helpers.stats import bootstrap_draws, percentile_interval
 
@@ -44,6 +50,10 @@ OUT = Path(__file__).resolve().parent / "role_features_cv.csv"
 CS = (0.1, 0.3, 1.0)  # notebook 05's CV_C
 N_FOLDS, FOLD_SEED, N_BOOT, BOOT_SEED = 5, 0, 1000, 2026
 GROUPS = ("actor", "bigrams", "valence")  # the feature groups of role_features
+CURVE_OUT = OUT.with_name("learning_curve.csv")
+GAIN_OUT = OUT.with_name("learning_curve_gain.csv")
+CURVE_FRACTIONS = (0.125, 0.25, 0.5, 0.75, 1.0)  # shares of each fold's training posts
+CURVE_REPEATS = 3  # draws of posts per share below one
 
 
 def only(features_full: list[dict], base: list[dict], keep: set[str]) -> list[dict]:
@@ -62,8 +72,9 @@ def only(features_full: list[dict], base: list[dict], keep: set[str]) -> list[di
     return out
 
 
-def main() -> None:
-    start = time.time()
+def training_set() -> dict:
+    """The deployed classifier's training set as notebook 05 builds it, with its features,
+    and which rows are scored (posts outside coder A's test part)."""
     posts = director_posts(load_corpus(), include_unknown=True)
     sentences = sentences_table(posts)
     vader = DomainVader(load_valence_overrides())
@@ -84,15 +95,35 @@ def main() -> None:
     rows = position.loc[pd.MultiIndex.from_frame(labelled[key])].to_numpy()
     sub = mentions.iloc[rows].reset_index(drop=True)
     base = mention_features(sub)
-    full = role_features(sub, base, vader.analyzer.lexicon)
     keys = pd.read_csv(VALIDATION / "roles_keys.csv")
     test_posts = set(keys.loc[keys["split"] == "test", "doc_id"])
-    groups = labelled["doc_id"].astype(str).tolist()
     scored = ~labelled["doc_id"].isin(test_posts).to_numpy()
-    y = labelled["npf_role"].to_numpy(dtype=object)
     print(
-        f"{len(labelled)} labelled mentions; scored (posts outside the test part): {scored.sum()}"
+        f"{len(labelled)} labelled mentions of {len(mentions)} found in the corpus; scored "
+        f"(posts outside the test part): {scored.sum()}",
+        flush=True,
     )
+    return {
+        "labelled": labelled,
+        "base": base,
+        "full": role_features(sub, base, vader.analyzer.lexicon),
+        "groups": labelled["doc_id"].astype(str).tolist(),
+        "scored": scored,
+        "corpus_mentions": len(mentions),
+    }
+
+
+def write_atomic(table: pd.DataFrame, path: Path) -> None:
+    tmp = path.with_suffix(".tmp")
+    table.round(4).to_csv(tmp, index=False)
+    tmp.replace(path)
+
+
+def compare(data: dict, start: float) -> None:
+    """The candidate role models against the current one (``role_features_cv.csv``)."""
+    labelled, base, full = data["labelled"], data["base"], data["full"]
+    groups, scored = data["groups"], data["scored"]
+    y = labelled["npf_role"].to_numpy(dtype=object)
 
     candidates = [("current: agency features, balanced", set(), 1.0)]
     candidates += [(f"agency features, power {p}", set(), p) for p in (0.5, 0.25)]
@@ -141,11 +172,54 @@ def main() -> None:
     eligible = out[out["gain_low"] > 0]
     adopted = eligible["kappa"].idxmax() if len(eligible) else 0  # 0: the current model
     out["adopted"] = out.index == adopted
-    tmp = OUT.with_suffix(".tmp")
-    out.round(4).to_csv(tmp, index=False)
-    tmp.replace(OUT)
+    write_atomic(out, OUT)
     print(out.round(4).to_string(index=False))
     print(f"wrote {OUT.relative_to(ROOT)} in {time.time() - start:.0f} s")
+
+
+def curve(data: dict, start: float) -> None:
+    """The learning curve of the deployed agency and role models (``learning_curve.csv``,
+    ``learning_curve_gain.csv``): each fold's model refitted on a share of its training posts
+    (``CURVE_FRACTIONS``, ``CURVE_REPEATS`` draws each), scored like the comparison."""
+    labelled, base, groups, scored = data["labelled"], data["base"], data["groups"], data["scored"]
+    points, gains = [], []
+    for task in ("agency", "npf_role"):
+        y = labelled[task].to_numpy(dtype=object)
+        table, predictions = learning_curve(
+            base, y, groups, scored, CURVE_FRACTIONS, CURVE_REPEATS, CS, N_FOLDS, FOLD_SEED,
+            processes=2,
+        )  # fmt: skip
+        table.insert(0, "task", task)
+        table["scored_mentions"] = int(scored.sum())
+        table["scored_posts"] = len(set(np.asarray(groups, dtype=object)[scored]))
+        table["labelled_mentions"] = len(labelled)
+        table["corpus_mentions"] = data["corpus_mentions"]
+        points.append(table)
+        half = [predictions[(0.5, r)] for r in range(CURVE_REPEATS)]
+        gain, low, high = gain_interval(
+            y, groups, scored, predictions[(1.0, 0)], half, N_BOOT, BOOT_SEED
+        )
+        gains.append(
+            {"task": task, "from_fraction": 0.5, "to_fraction": 1.0, "gain": gain,
+             "gain_low": low, "gain_high": high}
+        )  # fmt: skip
+        print(table.round(3).to_string(index=False), f"({time.time() - start:.0f} s)", flush=True)
+    write_atomic(pd.concat(points, ignore_index=True), CURVE_OUT)
+    write_atomic(pd.DataFrame(gains), GAIN_OUT)
+    print(pd.DataFrame(gains).round(4).to_string(index=False))
+    print(f"wrote {CURVE_OUT.relative_to(ROOT)} and {GAIN_OUT.name} in {time.time() - start:.0f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--curve", action="store_true",
+        help="write the learning curve (learning_curve*.csv) instead of the comparison",
+    )  # fmt: skip
+    args = parser.parse_args()
+    start = time.time()
+    data = training_set()
+    (curve if args.curve else compare)(data, start)
 
 
 if __name__ == "__main__":
