@@ -20,6 +20,16 @@ uncoded (the first round's mentions left out too), in a seeded random order, cut
 four files (``random2_items_1.csv`` .. ``random2_items_4.csv``, ids ``M....``, one blind
 coder each, no second coder) and ``random2_keys.csv``. Only the deployed classifier and
 (from posts outside the test part) the tuning-only one use it.
+
+``--round 3`` draws the third round, after the classifier's learning curve
+(``data/validation/roles/COMPARISON.md``) was still rising with every dictionary mention
+coded: noun phrases the actor dictionary does **not** match (``helpers.narrative.actors
+.noun_spans``: maximal runs of noun tokens overlapping no dictionary mention) in the analysed
+posts (``director_posts`` with writers of unknown role, as notebook 05), a seeded uniform
+sample of ``N_ITEMS_3`` cut into ``N_FILES_3`` files (``outside_items_1.csv`` ..; ids
+``X....``, one blind coder each, no second coder) and ``outside_keys.csv``. The same coding
+guide applies to any participant; these labels can only train the deployed classifier, and
+are used only if they pass the comparison's rule (``compare_role_features.py --outside``).
 """
 
 from __future__ import annotations
@@ -38,13 +48,18 @@ SECOND_N = 150
 # Second round: every mention still uncoded, four coders, no second coder.
 SEED_2 = 2031
 N_FILES_2 = 4
+# Third round: noun phrases outside the actor dictionary, eight coders, no second coder.
+SEED_3 = 2033
+N_ITEMS_3 = 3200
+N_FILES_3 = 8
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--round", type=int, choices=[1, 2], default=1)
-    if parser.parse_args().round == 2:
-        second_round()
+    parser.add_argument("--round", type=int, choices=[1, 2, 3], default=1)
+    chosen = parser.parse_args().round
+    if chosen in (2, 3):
+        (second_round if chosen == 2 else third_round)()
         return
     out = DATA_DIR / "validation"
     targets = [out / f"random_items_{i}.csv" for i in range(1, N_FILES + 1)]
@@ -123,6 +138,42 @@ def second_round() -> None:
         )
     keys.to_csv(out / "random2_keys.csv", index=False)
     print(f"second round: {len(items)} items from {keys['doc_id'].nunique()} posts")
+
+
+def third_round() -> None:
+    from helpers import load_corpus
+    from helpers.corpus import director_posts
+    from helpers.narrative import compile_actor_patterns, load_actors, pos_tag, sentences_table
+    from helpers.narrative.actors import noun_spans
+
+    out = DATA_DIR / "validation"
+    targets = [out / f"outside_items_{i}.csv" for i in range(1, N_FILES_3 + 1)]
+    targets += [out / "outside_keys.csv"]
+    if existing := [p.name for p in targets if p.exists()]:
+        raise SystemExit(f"refusing to overwrite committed sample files: {existing}")
+    sentences = sentences_table(director_posts(load_corpus(), include_unknown=True))
+    spans = noun_spans(sentences, compile_actor_patterns(load_actors()), pos_tag)
+    nothing = pd.DataFrame({"sent_id": pd.Series(dtype=str), "char_start": pd.Series(dtype=int)})
+    items, keys = draw_random_sample(
+        spans, nothing, N_ITEMS_3, SEED_3, N_FILES_3, second_n=0, prefix="X"
+    )
+    part = pd.read_csv(out / "roles_keys.csv").groupby("doc_id")["split"].first()
+    keys["part"] = keys["doc_id"].map(part).fillna("unassigned")
+    keys["items_file"] = [f"outside_items_{f}.csv" for f in keys["file"]]
+    keys = keys[
+        ["item_id", "doc_id", "sent_id", "char_start", "char_end", "actor", "surface", "part"]
+        + ["items_file"]
+    ]
+    for number in range(1, N_FILES_3 + 1):
+        chosen = keys.loc[keys["items_file"] == f"outside_items_{number}.csv", "item_id"]
+        items[items["item_id"].isin(chosen)].to_csv(
+            out / f"outside_items_{number}.csv", index=False
+        )
+    keys.to_csv(out / "outside_keys.csv", index=False)
+    print(
+        f"third round: {len(items)} of {len(spans)} noun phrases outside the dictionary, from "
+        f"{keys['doc_id'].nunique()} posts ({keys['part'].value_counts().to_dict()})"
+    )
 
 
 if __name__ == "__main__":

@@ -510,3 +510,62 @@ def test_coder_tables_read_every_sample_by_mention(tmp_path) -> None:
     coding.iloc[:2].to_csv(tmp_path / "roles_coder_B.csv", index=False)
     with pytest.raises(ValueError, match="roles_coder_B.csv: unknown item ids"):
         coder_tables(tmp_path)
+
+
+def test_noun_spans_are_the_noun_phrases_the_dictionary_misses() -> None:
+    from helpers.narrative.actors import OUTSIDE_ACTOR, noun_spans
+
+    text = "The practice manager praised councils and the virtual school head for the bold plan."
+    sentences = sentences_table(pd.DataFrame({"doc_id": ["a"], "text": [text]}), cache=None)
+    text = sentences["text"][0]
+    spans = noun_spans(sentences, PATTERNS, pos_tag)
+    # Maximal noun runs ("practice manager"), not the dictionary's "councils", and not a run
+    # that overlaps a dictionary mention ("school head": "school" is one).
+    assert spans["surface"].tolist() == ["practice manager", "plan"]
+    for row in spans.itertuples():
+        assert text[row.char_start : row.char_end] == row.surface  # offsets into the sentence
+        assert row.actor == OUTSIDE_ACTOR and row.sentence == text and row.doc_id == "a"
+
+
+def test_code_spans_codes_given_spans_like_dictionary_mentions() -> None:
+    from helpers.narrative.roles import code_spans
+
+    posts = pd.DataFrame({"doc_id": ["a"], "text": ["Councils must act. Children suffer."]})
+    sentences = sentences_table(posts, cache=None)
+    mentions = code_mentions(sentences, ACTORS, VERBS)
+    spans = mentions[["sent_id", "char_start", "char_end", "actor"]]
+    again = code_spans(sentences, spans, VERBS)
+    pd.testing.assert_frame_equal(again, mentions)  # the same rules, row for row
+    odd = pd.DataFrame({"sent_id": ["a-s000"], "char_start": [9], "char_end": [13], "actor": ["x"]})
+    assert code_spans(sentences, odd, VERBS)["surface"].tolist() == ["must"]
+    with pytest.raises(ValueError, match="a-s009"):
+        code_spans(sentences, odd.assign(sent_id="a-s009"), VERBS)
+    with pytest.raises(ValueError, match="covers no token"):
+        code_spans(sentences, odd.assign(char_start=8, char_end=9), VERBS)
+
+
+def test_outside_labels_read_the_third_round(tmp_path) -> None:
+    from helpers.narrative.validation import outside_labels
+
+    assert outside_labels(tmp_path).empty  # nothing coded yet
+    keys = pd.DataFrame({
+        "item_id": ["X1", "X2", "X3"], "doc_id": ["d2", "d1", "d1"],
+        "sent_id": ["d2-s0", "d1-s1", "d1-s0"], "char_start": [0, 5, 9], "char_end": [4, 9, 12],
+        "surface": ["time", "plan", "head"],
+        "items_file": ["outside_items_1.csv", "outside_items_1.csv", "outside_items_2.csv"],
+    })  # fmt: skip
+    keys.to_csv(tmp_path / "outside_keys.csv", index=False)
+    coding = pd.DataFrame({
+        "item_id": ["X1", "X2"], "is_actor": ["no", "yes"], "agency": ["other", "patient"],
+        "npf_role": ["none", "victim"],
+    })  # fmt: skip
+    coding.to_csv(tmp_path / "outside_coder_1.csv", index=False)
+    table = outside_labels(tmp_path)  # coder 2's file is not there yet
+    assert table["sent_id"].tolist() == ["d1-s1", "d2-s0"]
+    assert table.set_index("sent_id").loc["d1-s1", ["surface", "agency", "npf_role"]].tolist() == [
+        "plan", "patient", "victim"]  # fmt: skip
+    coding.iloc[[0]].assign(item_id="X3").to_csv(tmp_path / "outside_coder_2.csv", index=False)
+    assert len(outside_labels(tmp_path)) == 3
+    coding.to_csv(tmp_path / "outside_coder_2.csv", index=False)  # items of another file
+    with pytest.raises(ValueError, match="outside_coder_2.csv"):
+        outside_labels(tmp_path)

@@ -77,3 +77,43 @@ def find_mentions(
         taken.append((start, end))
         mentions.append(Mention(actor, surface, token_ids[0], token_ids[-1] + 1))
     return sorted(mentions, key=lambda m: m.start)
+
+
+NOUN_TAGS: frozenset[str] = frozenset({"NN", "NNS", "NNP", "NNPS"})
+OUTSIDE_ACTOR = "(not in the dictionary)"
+
+
+def noun_spans(
+    sentences: pd.DataFrame,
+    patterns: list[tuple[str, re.Pattern[str]]],
+    tagger,
+) -> pd.DataFrame:
+    """Noun phrases the actor dictionary does not match: every maximal run of noun tokens
+    (``NOUN_TAGS``, so "school places", "the Virtual School Head") that overlaps no
+    dictionary mention of its sentence, as ``doc_id, sent_id, char_start, char_end, actor,
+    surface, sentence`` (``actor`` is ``OUTSIDE_ACTOR``). They are training material for the
+    mention classifier (the same coding guide applies to any participant), not analysed as
+    actors. ``tagger``: ``helpers.narrative.language.pos_tag``."""
+    rows = []
+    for sent_id, doc_id, text in zip(
+        sentences["sent_id"], sentences["doc_id"], sentences["text"], strict=True
+    ):
+        tagged = tagger(text)
+        taken = [range(m.start, m.end) for m in find_mentions(text, tagged, patterns)]
+        i = 0
+        while i < len(tagged):
+            if tagged[i][1] not in NOUN_TAGS:
+                i += 1
+                continue
+            j = i
+            while j + 1 < len(tagged) and tagged[j + 1][1] in NOUN_TAGS:
+                j += 1
+            if not any(k in r for r in taken for k in range(i, j + 1)):
+                start, end = tagged[i][2], tagged[j][3]
+                rows.append(
+                    {"doc_id": doc_id, "sent_id": sent_id, "char_start": start, "char_end": end,
+                     "actor": OUTSIDE_ACTOR, "surface": text[start:end], "sentence": text}
+                )  # fmt: skip
+            i = j + 1
+    columns = ["doc_id", "sent_id", "char_start", "char_end", "actor", "surface", "sentence"]
+    return pd.DataFrame(rows, columns=columns)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.lexicons import load_lexicon
-from helpers.narrative.actors import compile_actor_patterns, find_mentions
+from helpers.narrative.actors import Mention, compile_actor_patterns, find_mentions
 from helpers.narrative.agency import Agency, code_agency
 from helpers.narrative.language import pos_tag
 from helpers.paths import DATA_DIR
@@ -164,6 +164,52 @@ def mention_role(
     return role, category
 
 
+def _code_row(sent_id, doc_id, text, tagged, mention: Mention, verbs_by_lemma) -> dict:
+    """The rules' coding of one mention (a row of ``code_mentions``)."""
+    agency = code_agency(tagged, mention)
+    start = tagged[mention.start][2]
+    end = tagged[mention.end - 1][3]
+    role, category = mention_role(mention.actor, agency, verbs_by_lemma, text, start, end)
+    return {
+        "sent_id": sent_id,
+        "doc_id": doc_id,
+        "actor": mention.actor,
+        "surface": mention.surface,
+        "token_start": mention.start,
+        "char_start": start,
+        "char_end": end,
+        "agency": agency.role,
+        "verb": agency.verb,
+        "rule": agency.rule,
+        "negated": agency.negated,
+        "modal": agency.modal,
+        "control": agency.control,
+        "verb_category": category,
+        "npf_role": role,
+        "sentence": text,
+    }
+
+
+MENTION_COLUMNS = [
+    "sent_id",
+    "doc_id",
+    "actor",
+    "surface",
+    "token_start",
+    "char_start",
+    "char_end",
+    "agency",
+    "verb",
+    "rule",
+    "negated",
+    "modal",
+    "control",
+    "verb_category",
+    "npf_role",
+    "sentence",
+]
+
+
 def code_mentions(
     sentences: pd.DataFrame,
     actors: pd.DataFrame,
@@ -183,46 +229,31 @@ def code_mentions(
     ):
         tagged = pos_tag(text)
         for mention in find_mentions(text, tagged, patterns):
-            agency = code_agency(tagged, mention)
-            start = tagged[mention.start][2]
-            end = tagged[mention.end - 1][3]
-            role, category = mention_role(mention.actor, agency, verbs_by_lemma, text, start, end)
-            rows.append(
-                {
-                    "sent_id": sent_id,
-                    "doc_id": doc_id,
-                    "actor": mention.actor,
-                    "surface": mention.surface,
-                    "token_start": mention.start,
-                    "char_start": start,
-                    "char_end": end,
-                    "agency": agency.role,
-                    "verb": agency.verb,
-                    "rule": agency.rule,
-                    "negated": agency.negated,
-                    "modal": agency.modal,
-                    "control": agency.control,
-                    "verb_category": category,
-                    "npf_role": role,
-                    "sentence": text,
-                }
-            )
-    columns = [
-        "sent_id",
-        "doc_id",
-        "actor",
-        "surface",
-        "token_start",
-        "char_start",
-        "char_end",
-        "agency",
-        "verb",
-        "rule",
-        "negated",
-        "modal",
-        "control",
-        "verb_category",
-        "npf_role",
-        "sentence",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+            rows.append(_code_row(sent_id, doc_id, text, tagged, mention, verbs_by_lemma))
+    return pd.DataFrame(rows, columns=MENTION_COLUMNS)
+
+
+def code_spans(sentences: pd.DataFrame, spans: pd.DataFrame, verbs: pd.DataFrame) -> pd.DataFrame:
+    """The rules' coding (``code_mentions``' columns) of given spans instead of dictionary
+    matches: ``spans`` has ``sent_id, char_start, char_end, actor``, offsets into the
+    sentence text of ``sentences``. Each span is mapped to the tokens it covers; a span
+    that covers no token, or a ``sent_id`` not in ``sentences``, is an error naming it."""
+    verbs_by_lemma = verbs.set_index("lemma")
+    by_id = sentences.set_index("sent_id")
+    rows, tags = [], {}
+    for span in spans.itertuples(index=False):
+        if span.sent_id not in by_id.index:
+            raise ValueError(f"code_spans: sentence {span.sent_id} is not in the sentences")
+        text = by_id.at[span.sent_id, "text"]
+        if span.sent_id not in tags:
+            tags[span.sent_id] = pos_tag(text)
+        tagged = tags[span.sent_id]
+        start, end = int(span.char_start), int(span.char_end)
+        ids = [i for i, (_, _, s, e) in enumerate(tagged) if s < end and start < e]
+        if not ids:
+            raise ValueError(f"code_spans: span {start}-{end} of {span.sent_id} covers no token")
+        mention = Mention(span.actor, text[start:end], ids[0], ids[-1] + 1)
+        row = _code_row(span.sent_id, by_id.at[span.sent_id, "doc_id"], text, tagged, mention,
+                        verbs_by_lemma)  # fmt: skip
+        rows.append(row)
+    return pd.DataFrame(rows, columns=MENTION_COLUMNS)

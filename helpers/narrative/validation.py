@@ -223,6 +223,36 @@ ROLE_SOURCES: dict[str, tuple[str, tuple[tuple[str, str | None], ...]]] = {
 }
 
 
+def _load_source(
+    validation_dir: Path,
+    keys_file: str,
+    codings: tuple[tuple[str, str | None], ...],
+    columns: Sequence[str],
+) -> pd.DataFrame | None:
+    """One sample's labels: ``columns`` of its keys joined to every coding file that is
+    there (each checked by ``load_role_coding`` against the items it was given); ``None``
+    when the keys file or every coding file is missing."""
+    if not (validation_dir / keys_file).exists():
+        return None
+    keys = pd.read_csv(validation_dir / keys_file)
+    parts = []
+    for coding_file, selector in codings:
+        path = validation_dir / coding_file
+        if not path.exists():
+            continue
+        if selector is None:
+            items = keys["item_id"]
+        elif selector == "coder_b":
+            items = keys.loc[keys["coder_b"].astype(bool), "item_id"]
+        else:
+            items = keys.loc[keys["items_file"] == selector, "item_id"]
+        coding = load_role_coding(path, items)
+        parts.append(keys[["item_id", *columns]].merge(coding, on="item_id"))
+    if not parts:
+        return None
+    return pd.concat(parts, ignore_index=True)[[*columns, "is_actor", "agency", "npf_role"]]
+
+
 def coder_tables(validation_dir: Path) -> dict[str, pd.DataFrame]:
     """Every coder's mention labels keyed by mention: source name -> ``doc_id, sent_id,
     char_start, is_actor, agency, npf_role`` (``ROLE_SOURCES``, plus the earlier
@@ -232,26 +262,31 @@ def coder_tables(validation_dir: Path) -> dict[str, pd.DataFrame]:
     key = list(MENTION_KEY)
     out: dict[str, pd.DataFrame] = {}
     for name, (keys_file, codings) in ROLE_SOURCES.items():
-        if not (validation_dir / keys_file).exists():
-            continue
-        keys = pd.read_csv(validation_dir / keys_file)
-        parts = []
-        for coding_file, selector in codings:
-            path = validation_dir / coding_file
-            if not path.exists():
-                continue
-            if selector is None:
-                items = keys["item_id"]
-            elif selector == "coder_b":
-                items = keys.loc[keys["coder_b"].astype(bool), "item_id"]
-            else:
-                items = keys.loc[keys["items_file"] == selector, "item_id"]
-            coding = load_role_coding(path, items)
-            parts.append(keys[["item_id", *key]].merge(coding, on="item_id"))
-        if parts:
-            table = pd.concat(parts, ignore_index=True)
-            out[name] = table[[*key, "is_actor", "agency", "npf_role"]]
+        table = _load_source(validation_dir, keys_file, codings, key)
+        if table is not None:
+            out[name] = table
     earlier = validation_dir / "actor_mentions_coded.csv"
     if earlier.exists():
         out["earlier single coder"] = pd.read_csv(earlier)[[*key, "is_actor", "agency", "npf_role"]]
     return out
+
+
+#: The third round (``SAMPLES.md``): noun phrases the actor dictionary does not match, one
+#: blind coder per file. Not actor mentions, so not in ``ROLE_SOURCES``: they can only add
+#: training rows to the deployed classifier (``outside_labels``).
+OUTSIDE_SOURCE: tuple[str, tuple[tuple[str, str | None], ...]] = (
+    "outside_keys.csv",
+    tuple((f"outside_coder_{n}.csv", f"outside_items_{n}.csv") for n in range(1, 9)),
+)
+
+
+def outside_labels(validation_dir: Path) -> pd.DataFrame:
+    """The coders' labels of the third round's noun phrases: ``doc_id, sent_id,
+    char_start, char_end, surface, is_actor, agency, npf_role`` (empty, with these columns,
+    when no coding file is there yet)."""
+    columns = [*MENTION_KEY, "char_end", "surface"]
+    keys_file, codings = OUTSIDE_SOURCE
+    table = _load_source(validation_dir, keys_file, codings, columns)
+    if table is None:
+        return pd.DataFrame(columns=[*columns, "is_actor", "agency", "npf_role"])
+    return table.sort_values(list(MENTION_KEY)).reset_index(drop=True)

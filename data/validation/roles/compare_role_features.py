@@ -37,10 +37,12 @@ from helpers import load_corpus
 from helpers.arcs import DomainVader, load_valence_overrides
 from helpers.corpus import director_posts
 from helpers.narrative import code_mentions, load_actors, load_verb_categories, sentences_table
+from helpers.narrative.actors import OUTSIDE_ACTOR
 from helpers.narrative.classifier import mention_features, role_features
 from helpers.narrative.crossfit import CrossFittedClassifier, merge_mention_labels
 from helpers.narrative.curve import gain_interval, learning_curve
-from helpers.narrative.validation import MENTION_KEY, coder_tables, kappa
+from helpers.narrative.roles import code_spans
+from helpers.narrative.validation import MENTION_KEY, coder_tables, kappa, outside_labels
 from helpers.stats import bootstrap_draws, percentile_interval
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -52,6 +54,7 @@ N_FOLDS, FOLD_SEED, N_BOOT, BOOT_SEED = 5, 0, 1000, 2026
 GROUPS = ("actor", "bigrams", "valence")  # the feature groups of role_features
 CURVE_OUT = OUT.with_name("learning_curve.csv")
 GAIN_OUT = OUT.with_name("learning_curve_gain.csv")
+OUTSIDE_OUT = OUT.with_name("outside_training_cv.csv")
 CURVE_FRACTIONS = (0.125, 0.25, 0.5, 0.75, 1.0)  # shares of each fold's training posts
 CURVE_REPEATS = 3  # draws of posts per share below one
 
@@ -103,7 +106,17 @@ def training_set() -> dict:
         f"(posts outside the test part): {scored.sum()}",
         flush=True,
     )
+    outside = outside_labels(VALIDATION)
+    outside = outside[outside["is_actor"] == "yes"].reset_index(drop=True)
+    outside_rows = code_spans(
+        sentences, outside.assign(actor=OUTSIDE_ACTOR), load_verb_categories()
+    )
+    outside_rows = outside_rows.merge(
+        sentences[["sent_id", "valence"]], on="sent_id", validate="many_to_one"
+    )
     return {
+        "outside": outside,
+        "outside_base": mention_features(outside_rows) if len(outside_rows) else [],
         "labelled": labelled,
         "base": base,
         "full": role_features(sub, base, vader.analyzer.lexicon),
@@ -210,16 +223,66 @@ def curve(data: dict, start: float) -> None:
     print(f"wrote {CURVE_OUT.relative_to(ROOT)} and {GAIN_OUT.name} in {time.time() - start:.0f} s")
 
 
+def outside(data: dict, start: float) -> None:
+    """Training with the third round's noun phrases outside the dictionary
+    (``outside_training_cv.csv``): per task, the deployed model with and without those rows
+    added to every fold's training rows, scored on the same dictionary mentions, adopted by
+    the same interval rule as the candidate role models."""
+    labelled, base, groups, scored = data["labelled"], data["base"], data["groups"], data["scored"]
+    extra, extra_base = data["outside"], data["outside_base"]
+    if not len(extra):
+        raise SystemExit("no coded noun phrases outside the dictionary (outside_coder_*.csv) yet")
+    extra_groups = extra["doc_id"].astype(str).tolist()
+    rows = []
+    for task in ("agency", "npf_role"):
+        y = labelled[task].to_numpy(dtype=object)
+        predictions = {}
+        for name, features, labels, posts in (
+            ("current", base, y, groups),
+            ("+ outside the dictionary", [*base, *extra_base],
+             np.concatenate([y, extra[task].to_numpy(dtype=object)]), [*groups, *extra_groups]),
+        ):  # fmt: skip
+            model = CrossFittedClassifier(cs=CS, n_folds=N_FOLDS, seed=FOLD_SEED, processes=2)
+            predictions[name] = model.fit(features, labels, posts).predict(base, groups)
+            print(f"{task} {name}: kappa {kappa(y[scored], predictions[name][scored]):.4f} "
+                  f"({time.time() - start:.0f} s)", flush=True)  # fmt: skip
+        for name, pred in predictions.items():
+            gain, low, high = gain_interval(
+                y, groups, scored, pred, [predictions["current"]], N_BOOT, BOOT_SEED
+            )
+            rows.append(
+                {"task": task, "candidate": name, "kappa": kappa(y[scored], pred[scored]),
+                 "gain": gain, "gain_low": low, "gain_high": high,
+                 "adopted": name != "current" and low > 0,
+                 "outside_rows": 0 if name == "current" else len(extra),
+                 "scored_mentions": int(scored.sum()), "labelled_mentions": len(labelled)}
+            )  # fmt: skip
+    table = pd.DataFrame(rows)
+    for task in ("agency", "npf_role"):  # the current model stays unless the candidate passes
+        at = table["task"] == task
+        if not table.loc[at, "adopted"].any():
+            table.loc[at & (table["candidate"] == "current"), "adopted"] = True
+    write_atomic(table, OUTSIDE_OUT)
+    print(table.round(4).to_string(index=False))
+    print(f"wrote {OUTSIDE_OUT.relative_to(ROOT)} in {time.time() - start:.0f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument(
         "--curve", action="store_true",
         help="write the learning curve (learning_curve*.csv) instead of the comparison",
+    )  # fmt: skip
+    mode.add_argument(
+        "--outside", action="store_true",
+        help="compare training with the noun phrases outside the dictionary "
+        "(outside_training_cv.csv)",
     )  # fmt: skip
     args = parser.parse_args()
     start = time.time()
     data = training_set()
-    (curve if args.curve else compare)(data, start)
+    (curve if args.curve else outside if args.outside else compare)(data, start)
 
 
 if __name__ == "__main__":
