@@ -226,3 +226,49 @@ def test_flat_dict_vectorizer_builds_dictvectorizers_matrix() -> None:
     # anything but numbers: scikit-learn's own code (strings become name=value columns)
     mixed = FlatDictVectorizer().fit([{"a": "x", "b": 1.0}])
     assert mixed.feature_names_ == ["a=x", "b"]
+    # ints, bools and NumPy numbers are numbers too; one string anywhere sends the rows to it
+    numeric = [{"a": 1, "b": True}, {"a": np.float64(0.5), "c": np.int64(2)}]
+    assert np.array_equal(
+        FlatDictVectorizer().fit_transform(numeric).toarray(),
+        DictVectorizer().fit_transform(numeric).toarray(),
+    )
+    late = [{"a": 1.0}] * 50 + [{"a": "x"}]
+    assert FlatDictVectorizer().fit(late).feature_names_ == ["a", "a=x"]
+
+
+def test_cross_validate_predicts_as_one_pipeline_per_c_and_fold() -> None:
+    """``cross_validate`` builds one matrix per fold for every ``C``; its out-of-fold
+    predictions must be those of ``fit_model`` (the pipeline) fitted per ``C`` and fold."""
+    from helpers.narrative.classifier import cross_validate, fit_model
+    from helpers.narrative.validation import kappa
+
+    rng = np.random.default_rng(4)
+    features, labels, groups = [], [], []
+    for p in range(30):
+        for _ in range(5):
+            w = int(rng.integers(12))
+            features.append(
+                {f"w={w}": 1.0, f"v={int(rng.integers(40))}": 1.0, "x": float(rng.normal())}
+            )
+            labels.append(["agent", "patient", "other"][w % 3] if rng.random() > 0.3 else "other")
+            groups.append(f"d{p}")
+    labels = np.array(labels, dtype=object)
+    cs = (0.1, 1.0, 10.0)
+    folds = post_folds(groups, 4, 7)
+    table_predictions = {}
+    for power in (1.0, 0.5):
+        best, table, predicted = cross_validate(
+            features, labels, groups, cs, n_splits=4, seed=7, weight_power=power
+        )
+        for c in cs:
+            expected = np.empty(len(labels), dtype=object)
+            for fold in range(4):
+                train, test = np.flatnonzero(folds != fold), np.flatnonzero(folds == fold)
+                model = fit_model(c, [features[i] for i in train], labels[train], power)
+                expected[test] = model.predict([features[i] for i in test])
+            score = table.set_index("C").loc[c, "cv_score"]
+            assert score == pytest.approx(kappa(labels, expected))
+            if c == best:
+                assert (predicted == expected).all()
+        table_predictions[power] = table["cv_score"].tolist()
+    assert table_predictions[1.0] != table_predictions[0.5]  # the class weights reach the fits

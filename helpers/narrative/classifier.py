@@ -205,13 +205,16 @@ class FlatDictVectorizer(DictVectorizer):
         from numbers import Number
 
         rows = [X] if isinstance(X, Mapping) else list(X)
+        value_types: set[type] = set()
+        mappings = all(isinstance(x, Mapping) for x in rows)
+        if mappings:
+            for x in rows:  # the types of all values, collected in C (map), checked once each
+                value_types.update(map(type, x.values()))
         if (
             not self.sparse
             or not self.sort
-            or not all(
-                isinstance(x, Mapping) and all(isinstance(v, Number) for v in x.values())
-                for x in rows
-            )
+            or not mappings
+            or not all(issubclass(t, Number) for t in value_types)
         ):
             return super()._transform(rows, fitting)
         if not rows:
@@ -317,17 +320,22 @@ def cross_validate(
     features = list(features)
     folds = post_folds(groups, n_splits, seed)
     commonest = pd.Series(labels).value_counts().index[0]
-    rows, predictions = [], {}
-    for c in cs:
-        predicted = np.full(len(labels), commonest, dtype=object)
-        for fold in np.unique(folds):
-            train, test = np.flatnonzero(folds != fold), np.flatnonzero(folds == fold)
-            if len(train) == 0 or len(np.unique(labels[train])) < 2:
-                continue
-            model = fit_model(c, [features[i] for i in train], labels[train], weight_power)
-            predicted[test] = model.predict([features[i] for i in test])
-        predictions[c] = predicted
-        rows.append({"C": c, "cv_score": metric(labels, predicted)})
+    predictions = {c: np.full(len(labels), commonest, dtype=object) for c in cs}
+    for fold in np.unique(folds):
+        train, test = np.flatnonzero(folds != fold), np.flatnonzero(folds == fold)
+        if len(train) == 0 or len(np.unique(labels[train])) < 2:
+            continue
+        # One matrix per fold for every C: what each C's pipeline (``fit_model``) would build.
+        vectorizer = FlatDictVectorizer(sparse=True)
+        x_train = vectorizer.fit_transform([features[i] for i in train])
+        x_test = vectorizer.transform([features[i] for i in test])
+        weights = class_weights(labels[train], weight_power)
+        for c in cs:
+            model = make_model(c, weights).steps[-1][1]  # its logistic regression
+            with threadpool_limits(limits=1):
+                model.fit(x_train, labels[train])
+            predictions[c][test] = model.predict(x_test)
+    rows = [{"C": c, "cv_score": metric(labels, predictions[c])} for c in cs]
     table = pd.DataFrame(rows)
     best = float(table.loc[table["cv_score"].idxmax(), "C"])
     return best, table, predictions[best]
