@@ -35,6 +35,7 @@ are used only if they pass the comparison's rule (``compare_role_features.py --o
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import pandas as pd
 
@@ -97,17 +98,38 @@ def main() -> None:
     )
 
 
-def second_round() -> None:
-    out = DATA_DIR / "validation"
-    targets = [out / f"random2_items_{i}.csv" for i in range(1, N_FILES_2 + 1)]
-    targets += [out / "random2_keys.csv"]
+def refuse_overwrite(out: Path, stem: str, n_files: int) -> None:
+    """Stop if any items file or the keys file of a round (``{stem}_items_N.csv``,
+    ``{stem}_keys.csv``) is already there: committed samples are never redrawn."""
+    targets = [out / f"{stem}_items_{i}.csv" for i in range(1, n_files + 1)]
+    targets += [out / f"{stem}_keys.csv"]
     if existing := [p.name for p in targets if p.exists()]:
         raise SystemExit(f"refusing to overwrite committed sample files: {existing}")
+
+
+def write_round(items: pd.DataFrame, keys: pd.DataFrame, out: Path, stem: str, n_files: int):
+    """Add each item's post part (roles split) and items file to ``keys``, write the items
+    files and the keys file of a round with one coder per file; returns the keys."""
+    part = pd.read_csv(out / "roles_keys.csv").groupby("doc_id")["split"].first()
+    keys["part"] = keys["doc_id"].map(part).fillna("unassigned")
+    keys["items_file"] = [f"{stem}_items_{f}.csv" for f in keys["file"]]
+    keys = keys[
+        ["item_id", "doc_id", "sent_id", "char_start", "char_end", "actor", "surface", "part"]
+        + ["items_file"]
+    ]
+    for number in range(1, n_files + 1):
+        chosen = keys.loc[keys["items_file"] == f"{stem}_items_{number}.csv", "item_id"]
+        items[items["item_id"].isin(chosen)].to_csv(out / f"{stem}_items_{number}.csv", index=False)
+    keys.to_csv(out / f"{stem}_keys.csv", index=False)
+    return keys
+
+
+def second_round(out: Path = DATA_DIR / "validation") -> None:
+    refuse_overwrite(out, "random2", N_FILES_2)
     mentions = pd.read_csv(RESULTS_DIR / "narrative" / "actor_mentions.csv")
-    roles_keys = pd.read_csv(out / "roles_keys.csv")
     coded = pd.concat(
         [
-            pd.read_csv(out / name, usecols=["sent_id", "char_start"])
+            pd.read_csv(DATA_DIR / "validation" / name, usecols=["sent_id", "char_start"])
             for name in (
                 "roles_keys.csv",
                 "training_keys.csv",
@@ -124,52 +146,24 @@ def second_round() -> None:
     items, keys = draw_random_sample(
         mentions, coded, remaining, SEED_2, N_FILES_2, second_n=0, prefix="M"
     )
-    part = roles_keys.groupby("doc_id")["split"].first()
-    keys["part"] = keys["doc_id"].map(part).fillna("unassigned")
-    keys["items_file"] = [f"random2_items_{f}.csv" for f in keys["file"]]
-    keys = keys[
-        ["item_id", "doc_id", "sent_id", "char_start", "char_end", "actor", "surface", "part"]
-        + ["items_file"]
-    ]
-    for number in range(1, N_FILES_2 + 1):
-        chosen = keys.loc[keys["items_file"] == f"random2_items_{number}.csv", "item_id"]
-        items[items["item_id"].isin(chosen)].to_csv(
-            out / f"random2_items_{number}.csv", index=False
-        )
-    keys.to_csv(out / "random2_keys.csv", index=False)
+    keys = write_round(items, keys, out, "random2", N_FILES_2)
     print(f"second round: {len(items)} items from {keys['doc_id'].nunique()} posts")
 
 
-def third_round() -> None:
+def third_round(out: Path = DATA_DIR / "validation") -> None:
     from helpers import load_corpus
     from helpers.corpus import director_posts
     from helpers.narrative import compile_actor_patterns, load_actors, pos_tag, sentences_table
     from helpers.narrative.actors import noun_spans
 
-    out = DATA_DIR / "validation"
-    targets = [out / f"outside_items_{i}.csv" for i in range(1, N_FILES_3 + 1)]
-    targets += [out / "outside_keys.csv"]
-    if existing := [p.name for p in targets if p.exists()]:
-        raise SystemExit(f"refusing to overwrite committed sample files: {existing}")
+    refuse_overwrite(out, "outside", N_FILES_3)
     sentences = sentences_table(director_posts(load_corpus(), include_unknown=True))
     spans = noun_spans(sentences, compile_actor_patterns(load_actors()), pos_tag)
     nothing = pd.DataFrame({"sent_id": pd.Series(dtype=str), "char_start": pd.Series(dtype=int)})
     items, keys = draw_random_sample(
         spans, nothing, N_ITEMS_3, SEED_3, N_FILES_3, second_n=0, prefix="X"
     )
-    part = pd.read_csv(out / "roles_keys.csv").groupby("doc_id")["split"].first()
-    keys["part"] = keys["doc_id"].map(part).fillna("unassigned")
-    keys["items_file"] = [f"outside_items_{f}.csv" for f in keys["file"]]
-    keys = keys[
-        ["item_id", "doc_id", "sent_id", "char_start", "char_end", "actor", "surface", "part"]
-        + ["items_file"]
-    ]
-    for number in range(1, N_FILES_3 + 1):
-        chosen = keys.loc[keys["items_file"] == f"outside_items_{number}.csv", "item_id"]
-        items[items["item_id"].isin(chosen)].to_csv(
-            out / f"outside_items_{number}.csv", index=False
-        )
-    keys.to_csv(out / "outside_keys.csv", index=False)
+    keys = write_round(items, keys, out, "outside", N_FILES_3)
     print(
         f"third round: {len(items)} of {len(spans)} noun phrases outside the dictionary, from "
         f"{keys['doc_id'].nunique()} posts ({keys['part'].value_counts().to_dict()})"
