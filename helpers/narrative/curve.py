@@ -22,7 +22,7 @@ import pandas as pd
 from helpers.narrative.classifier import post_folds
 from helpers.narrative.crossfit import _fit_fold
 from helpers.parallel import map_processes
-from helpers.stats import bootstrap_draws, percentile_interval
+from helpers.stats import bootstrap_ci_by_group
 
 
 def _subset_posts(posts: Sequence[str], fraction: float, seed: int, repeat: int, fold: int):
@@ -132,7 +132,7 @@ def gain_interval(
 ) -> tuple[float, float, float]:
     """``(gain, low, high)``: ``metric`` of ``larger`` minus the mean ``metric`` of the
     ``smaller`` predictions (repeated draws), on the ``scored`` rows, with a paired 95%
-    percentile interval from a bootstrap over posts (``helpers.stats.bootstrap_draws``)."""
+    percentile interval from a bootstrap over posts (``helpers.stats.bootstrap_ci_by_group``)."""
     from helpers.narrative.validation import kappa
 
     metric = metric or kappa
@@ -142,16 +142,12 @@ def gain_interval(
         raise ValueError("gain_interval needs at least one set of smaller predictions")
     idx = np.flatnonzero(scored)
     posts = np.asarray([str(g) for g in groups], dtype=object)[idx]
-    unique = np.unique(posts)
-    members = [idx[posts == p] for p in unique]
 
     def gain(rows: np.ndarray) -> float:
-        return metric(labels[rows], larger[rows]) - float(
-            np.mean([metric(labels[rows], s[rows]) for s in smaller])
+        at = idx[rows]
+        return metric(labels[at], larger[at]) - float(
+            np.mean([metric(labels[at], s[at]) for s in smaller])
         )
 
-    point = gain(idx)
-    draws = bootstrap_draws(len(unique), n_boot, seed)
-    replicates = np.array([gain(np.concatenate([members[i] for i in row])) for row in draws])
-    low, high = percentile_interval(replicates)
+    point, low, high = bootstrap_ci_by_group(posts, gain, n_boot, seed)
     return point, float(low), float(high)

@@ -43,7 +43,6 @@ from helpers.narrative.crossfit import CrossFittedClassifier, merge_mention_labe
 from helpers.narrative.curve import gain_interval, learning_curve
 from helpers.narrative.roles import code_spans
 from helpers.narrative.validation import MENTION_KEY, coder_tables, kappa, outside_labels
-from helpers.stats import bootstrap_draws, percentile_interval
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -154,31 +153,22 @@ def compare(data: dict, start: float) -> None:
         print(f"{name:38s} kappa {score:.4f}  ({time.time() - start:.0f} s)", flush=True)
 
     # Paired bootstrap over posts of each candidate's gain over the current model.
-    idx = np.flatnonzero(scored)
-    post_ids = labelled["doc_id"].to_numpy()[idx]
-    unique_posts = np.unique(post_ids)
-    members = [idx[post_ids == p] for p in unique_posts]
-    draws = bootstrap_draws(len(unique_posts), N_BOOT, BOOT_SEED)
     current = predictions[candidates[0][0]]
     table = []
     for name, keep, power in candidates:
         pred = predictions[name]
-        gains = []
-        for row in draws:
-            chosen = np.concatenate([members[i] for i in row])
-            gains.append(kappa(y[chosen], pred[chosen]) - kappa(y[chosen], current[chosen]))
-        low, high = percentile_interval(np.array(gains))
+        gain, low, high = gain_interval(y, groups, scored, pred, [current], N_BOOT, BOOT_SEED)
         table.append(
             {
                 "candidate": name,
                 "groups": " ".join(sorted(keep)) or "none",
                 "weight_power": power,
                 "kappa": kappa(y[scored], pred[scored]),
-                "gain": kappa(y[scored], pred[scored]) - kappa(y[scored], current[scored]),
+                "gain": gain,
                 "gain_low": low,
                 "gain_high": high,
                 "scored_mentions": int(scored.sum()),
-                "scored_posts": len(unique_posts),
+                "scored_posts": labelled.loc[scored, "doc_id"].nunique(),
             }
         )
     out = pd.DataFrame(table)
